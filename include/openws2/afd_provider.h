@@ -1,0 +1,66 @@
+/*
+ * The built-in transport provider over Wine's socket device. Each function has the shape of its
+ * WSPPROC_TABLE slot (ws2spi.h): failures return SOCKET_ERROR / INVALID_SOCKET with *err set.
+ */
+#ifndef OPENWS2_AFD_PROVIDER_H
+#define OPENWS2_AFD_PROVIDER_H
+
+#include "openws2/core.h"
+#include "openws2/afd.h"
+
+/* Issue a request and, if it pends, wait for it on the thread's sync event (alertably when
+   asked, as Windows does for recv, send and select). A blocking call cancelled by another
+   thread's closesocket or WSACleanup reports WSAEINTR. *info gets the bytes transferred. */
+NTSTATUS afd_sync_request(SOCKET s, ULONG code, const void *in, ULONG in_len, void *out,
+                          ULONG out_len, ULONG_PTR *info, bool alertable);
+/* The Winsock error for a request's final status (STATUS_CANCELLED of a blocking call ->
+   WSAEINTR). */
+int afd_error(NTSTATUS status);
+
+/* afd.c: sockets and connections */
+SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g,
+                         DWORD flags, LPINT err);
+int WSPAPI afd_closesocket(SOCKET s, LPINT err);
+int WSPAPI afd_bind(SOCKET s, const struct sockaddr *addr, int len, LPINT err);
+int WSPAPI afd_listen(SOCKET s, int backlog, LPINT err);
+SOCKET WSPAPI afd_accept(SOCKET s, struct sockaddr *addr, LPINT len, LPCONDITIONPROC condition,
+                         DWORD_PTR data, LPINT err);
+int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF caller_data,
+                       LPWSABUF callee_data, LPQOS sqos, LPQOS gqos, LPINT err);
+int WSPAPI afd_shutdown(SOCKET s, int how, LPINT err);
+int WSPAPI afd_getsockname(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err);
+int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err);
+int WSPAPI afd_cleanup(LPINT err);
+
+/* io.c: data transfer */
+int WSPAPI afd_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
+                    LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                    LPWSATHREADID thread, LPINT err);
+int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
+                        struct sockaddr *from, LPINT from_len, LPWSAOVERLAPPED ov,
+                        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
+                        LPINT err);
+int WSPAPI afd_send(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags,
+                    LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                    LPWSATHREADID thread, LPINT err);
+int WSPAPI afd_sendto(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags,
+                      const struct sockaddr *to, int to_len, LPWSAOVERLAPPED ov,
+                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
+                      LPINT err);
+BOOL WSPAPI afd_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD transferred,
+                                      BOOL wait, LPDWORD flags, LPINT err);
+
+/* sockopt.c: options and ioctls */
+int WSPAPI afd_getsockopt(SOCKET s, int level, int name, char *value, LPINT len, LPINT err);
+int WSPAPI afd_setsockopt(SOCKET s, int level, int name, const char *value, int len, LPINT err);
+int WSPAPI afd_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, DWORD out_len,
+                     LPDWORD returned, LPWSAOVERLAPPED ov,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
+                     LPINT err);
+
+/* select.c: readiness */
+/* The timeout is not const because the WSPSelect slot of ws2spi.h is declared that way. */
+int WSPAPI afd_select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
+                      struct timeval *timeout, LPINT err);
+
+#endif

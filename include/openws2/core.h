@@ -1,0 +1,140 @@
+/*
+ * The core shared by every entry point: the process state (startup count), the global socket
+ * table, the per-thread block and the one error path. See src/init.c for the lifecycle.
+ */
+#ifndef OPENWS2_CORE_H
+#define OPENWS2_CORE_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <ws2spi.h>
+#include <windows.h>
+#include <stdbool.h>
+#include "openws2/nt.h"
+
+#define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- process (src/init.c) ---- */
+
+/* Number of successful WSAStartup calls not yet matched by WSACleanup. */
+extern volatile LONG ws_startup_count;
+/* Bumped by every final WSACleanup; operations remember it to tell a cleanup abort. */
+extern volatile LONG ws_cleanup_epoch;
+
+static inline bool ws_started(void) { return ws_startup_count > 0; }
+
+/* ---- providers (src/provider/) ---- */
+
+struct ws_provider {
+    const char *name;
+    WSPPROC_TABLE procs;
+};
+extern const struct ws_provider afd_provider;
+
+/* ---- the socket table (src/socktable.c) ---- */
+
+enum ws_socket_state { WS_SLOT_FREE = 0, WS_SLOT_LIVE = 1, WS_SLOT_BUSY = 2 };
+
+/* Flags of the user-mode socket context. */
+#define WS_SOCK_NONBLOCKING 0x1
+#define WS_SOCK_OVERLAPPED  0x2
+#define WS_SOCK_LISTENING   0x4
+#define WS_SOCK_EVENTSELECT 0x8 /* WSAEventSelect/WSAAsyncSelect forced it non-blocking */
+#define WS_SOCK_CONNECTING  0x10 /* a connect was attempted, or the socket was accepted */
+
+/* Pending event-based overlapped operations remembered for the final WSACleanup. */
+#define WS_PENDING_SLOTS 32
+struct ws_pending {
+    IO_STATUS_BLOCK *volatile iosb;
+    HANDLE event;
+};
+
+/*
+ * One socket. Objects live in table pages that are never freed, so a pointer returned by
+ * sock_table_find stays valid memory even if another thread closes the socket meanwhile; the
+ * handle itself then fails in the kernel, as on Windows.
+ */
+struct ws_socket {
+    volatile LONG state;
+    volatile LONG flags;
+    SOCKET handle;
+    const struct ws_provider *provider;
+    int family, type, protocol;
+    struct ws_pending *volatile pending; /* allocated once, on the first overlapped operation */
+};
+
+/* The socket object for a handle, adopting AFD handles made elsewhere; NULL if not a socket. */
+struct ws_socket *sock_table_find(SOCKET s);
+/* Register a socket created or accepted through us. */
+struct ws_socket *sock_table_insert(SOCKET s, const struct ws_provider *provider, int family,
+                                    int type, int protocol, LONG flags);
+void sock_table_remove(struct ws_socket *sock);
+/* Visit every live socket (final WSACleanup). */
+void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ctx);
+
+/* Remember / forget an event-based overlapped operation (lock-free, allocation-free). */
+void sock_pending_add(struct ws_socket *sock, IO_STATUS_BLOCK *iosb, HANDLE event);
+
+/* The size of a family's socket address; 0 for families we do not carry. */
+static inline int ws_sockaddr_len(int family)
+{
+    switch (family) {
+    case AF_INET: return sizeof(struct sockaddr_in);
+    case AF_INET6: return sizeof(struct sockaddr_in6);
+    default: return 0;
+    }
+}
+
+/* ---- per-thread block (src/thread.c) ---- */
+
+struct ws_thread {
+    HANDLE sync_event;      /* manual-reset event for synchronous waits, made once */
+    char ntoa_buffer[16];   /* inet_ntoa's result */
+    void *hostent_buffer;   /* gethostby* results (name-resolution issue) */
+    size_t hostent_size;
+    void *servent_buffer;
+    size_t servent_size;
+    void *protoent_buffer;
+    size_t protoent_size;
+    BOOL open_nonoverlapped; /* SO_OPENTYPE set to SO_SYNCHRONOUS_(NON)ALERT */
+    struct ws_thread *next, *prev; /* all blocks, for the final cleanup */
+};
+
+struct ws_thread *ws_thread_get(void); /* creates on first use; NULL only if out of memory */
+HANDLE ws_thread_sync_event(void);
+void ws_thread_detach(void);
+void ws_thread_release_all(void);
+bool ws_thread_init(void);
+
+/* ---- errors (src/error.c) ---- */
+
+/* NTSTATUS -> Winsock error: the one table. */
+int ws_error_from_status(NTSTATUS status);
+
+/* The API edge: set the thread's last error and return the failure value. */
+static inline int ws_fail(int error)
+{
+    SetLastError(error);
+    return SOCKET_ERROR;
+}
+
+/* Pointer checks for what we read or write ourselves; the kernel checks the rest. */
+bool ws_readable(const void *p, size_t len);
+bool ws_writable(void *p, size_t len);
+
+/*
+ * Entry-point prologue: started, a socket. Returns the socket or NULL with *err set to
+ * WSANOTINITIALISED or WSAENOTSOCK.
+ */
+static inline struct ws_socket *ws_enter(SOCKET s, int *err)
+{
+    struct ws_socket *sock;
+    if (!ws_started()) {
+        *err = WSANOTINITIALISED;
+        return NULL;
+    }
+    if (!(sock = sock_table_find(s))) *err = WSAENOTSOCK;
+    return sock;
+}
+
+#endif
