@@ -1,0 +1,306 @@
+/* The AFD provider: socket creation, addresses and connections over Wine's socket device. */
+#include "openws2/afd_provider.h"
+
+#define STATUS_ADDRESS_ALREADY_ASSOCIATED_ NT_STATUS(0xC0000238)
+
+int afd_error(NTSTATUS status)
+{
+    return ws_error_from_status(status);
+}
+
+NTSTATUS afd_sync_request(SOCKET s, ULONG code, const void *in, ULONG in_len, void *out,
+                          ULONG out_len, ULONG_PTR *info, bool alertable)
+{
+    IO_STATUS_BLOCK io;
+    HANDLE event = ws_thread_sync_event();
+    NTSTATUS status;
+
+    if (!event) return NT_STATUS(0xC0000017); /* STATUS_NO_MEMORY */
+    io.Status = STATUS_PENDING;
+    io.Information = 0;
+    status = NtDeviceIoControlFile((HANDLE)s, event, NULL, NULL, &io, code, (void *)in, in_len,
+                                   out, out_len);
+    if (status == STATUS_PENDING) {
+        DWORD ret;
+        do ret = WaitForSingleObjectEx(event, INFINITE, alertable);
+        while (ret == WAIT_IO_COMPLETION);
+        status = io.Status;
+        /* Cancelled under a blocking call: closesocket or WSACleanup in another thread. Windows
+           reports the interrupted call with WSAEINTR. */
+        if (status == STATUS_CANCELLED_ || status == STATUS_HANDLES_CLOSED_)
+            status = NT_STATUS(0xC0000240); /* STATUS_REQUEST_ABORTED -> WSAEINTR */
+    }
+    if (info) *info = io.Information;
+    return status;
+}
+
+/* The base protocols, as the catalog lists them: what af/type/protocol 0 resolve to. */
+static const struct {
+    int family, type, protocol, max_offset;
+    bool matches_zero;
+} base_protocols[] = {
+    {AF_INET, SOCK_STREAM, IPPROTO_TCP, 0, true},
+    {AF_INET, SOCK_DGRAM, IPPROTO_UDP, 0, true},
+    {AF_INET, SOCK_RAW, 0, 255, true},
+    {AF_INET6, SOCK_STREAM, IPPROTO_TCP, 0, true},
+    {AF_INET6, SOCK_DGRAM, IPPROTO_UDP, 0, true},
+    {AF_INET6, SOCK_RAW, 0, 255, true},
+};
+
+/* Fill in a zero family, type or protocol from the first catalog entry that matches. */
+static void complete_triple(int *af, int *type, int *protocol)
+{
+    if (*af && *type && *protocol) return;
+    for (size_t i = 0; i < ARRAY_COUNT(base_protocols); i++) {
+        const typeof(base_protocols[0]) *p = &base_protocols[i];
+        if (*af && *af != p->family) continue;
+        if (*type && *type != p->type) continue;
+        if (*protocol && (*protocol < p->protocol || *protocol > p->protocol + p->max_offset))
+            continue;
+        if (!*protocol && !p->matches_zero) continue;
+        if (!*af) *af = p->family;
+        if (!*type) *type = p->type;
+        if (!*protocol) *protocol = p->protocol;
+        return;
+    }
+}
+
+SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g,
+                         DWORD flags, LPINT err)
+{
+    static const WCHAR device[] = L"\\Device\\Afd";
+    UNICODE_STRING name = {sizeof(device) - sizeof(WCHAR), sizeof(device), (WCHAR *)device};
+    OBJECT_ATTRIBUTES attr;
+    IO_STATUS_BLOCK io;
+    struct afd_create_in create;
+    HANDLE handle;
+    NTSTATUS status;
+
+    (void)g;
+    if (info) {
+        if (af == FROM_PROTOCOL_INFO || !af) af = info->iAddressFamily;
+        if (type == FROM_PROTOCOL_INFO || !type) type = info->iSocketType;
+        if (protocol == FROM_PROTOCOL_INFO || !protocol) protocol = info->iProtocol;
+    }
+    if (!af && !protocol) {
+        *err = WSAEINVAL;
+        return INVALID_SOCKET;
+    }
+    if (!af && info) {
+        *err = WSAEAFNOSUPPORT;
+        return INVALID_SOCKET;
+    }
+    complete_triple(&af, &type, &protocol);
+
+    InitializeObjectAttributes(&attr, &name,
+                               (flags & WSA_FLAG_NO_HANDLE_INHERIT) ? 0 : OBJ_INHERIT, NULL, NULL);
+    status = NtOpenFile(&handle, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, 0,
+                        (flags & WSA_FLAG_OVERLAPPED) ? 0 : FILE_SYNCHRONOUS_IO_NONALERT);
+    if (status) {
+        *err = afd_error(status);
+        return INVALID_SOCKET;
+    }
+    create.family = af;
+    create.type = type;
+    create.protocol = protocol;
+    create.wsa_flags = flags & ~(WSA_FLAG_NO_HANDLE_INHERIT | WSA_FLAG_OVERLAPPED);
+    status = NtDeviceIoControlFile(handle, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_CREATE), &create,
+                                   sizeof(create), NULL, 0);
+    if (status) {
+        NtClose(handle);
+        *err = afd_error(status);
+        return INVALID_SOCKET;
+    }
+    if (!sock_table_insert((SOCKET)handle, &afd_provider, af, type, protocol,
+                           (flags & WSA_FLAG_OVERLAPPED) ? WS_SOCK_OVERLAPPED : 0)) {
+        NtClose(handle);
+        *err = WSAENOBUFS;
+        return INVALID_SOCKET;
+    }
+    *err = 0;
+    return (SOCKET)handle;
+}
+
+int WSPAPI afd_closesocket(SOCKET s, LPINT err)
+{
+    struct ws_socket *sock = sock_table_find(s);
+    if (!sock) {
+        *err = WSAENOTSOCK;
+        return SOCKET_ERROR;
+    }
+    sock_table_remove(sock);
+    /* A blocking call of another thread on this socket returns WSAEINTR, as on Windows. */
+    if (!CloseHandle((HANDLE)s)) {
+        *err = WSAENOTSOCK;
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+int WSPAPI afd_bind(SOCKET s, const struct sockaddr *addr, int len, LPINT err)
+{
+    struct afd_bind_in in;
+    SOCKADDR_STORAGE bound;
+    NTSTATUS status;
+    int min;
+
+    if (!addr || len < (int)sizeof(addr->sa_family) || !ws_readable(addr, len)) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    if (!(min = ws_sockaddr_len(addr->sa_family))) {
+        *err = WSAEAFNOSUPPORT;
+        return SOCKET_ERROR;
+    }
+    if (len < min) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    if (len > (int)sizeof(in.addr)) len = sizeof(in.addr);
+    in.reserved = 0;
+    memcpy(&in.addr, addr, len);
+    status = afd_sync_request(s, AFD_BIND, &in, offsetof(struct afd_bind_in, addr) + len, &bound,
+                              sizeof(bound), NULL, false);
+    if (status) {
+        *err = afd_error(status);
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+int WSPAPI afd_listen(SOCKET s, int backlog, LPINT err)
+{
+    struct afd_listen_in in = {.backlog = backlog};
+    IO_STATUS_BLOCK io;
+    NTSTATUS status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_LISTEN, &in,
+                                            sizeof(in), NULL, 0);
+    if (status) {
+        *err = afd_error(status);
+        return SOCKET_ERROR;
+    }
+    struct ws_socket *sock = sock_table_find(s);
+    if (sock) InterlockedOr(&sock->flags, WS_SOCK_LISTENING);
+    return 0;
+}
+
+SOCKET WSPAPI afd_accept(SOCKET s, struct sockaddr *addr, LPINT len, LPCONDITIONPROC condition,
+                         DWORD_PTR data, LPINT err)
+{
+    struct ws_socket *listener = sock_table_find(s);
+    ULONG_PTR info;
+    ULONG handle = 0;
+    NTSTATUS status;
+
+    (void)condition;
+    (void)data;
+    status = afd_sync_request(s, AFD_WINE(AFD_W_ACCEPT), NULL, 0, &handle, sizeof(handle), &info,
+                              true);
+    if (status) {
+        *err = afd_error(status);
+        return INVALID_SOCKET;
+    }
+    /* The accepted socket inherits the listener's family, type and protocol. */
+    if (!sock_table_insert((SOCKET)(ULONG_PTR)handle, &afd_provider, listener->family,
+                           listener->type, listener->protocol,
+                           WS_SOCK_OVERLAPPED | WS_SOCK_CONNECTING)) {
+        CloseHandle((HANDLE)(ULONG_PTR)handle);
+        *err = WSAENOBUFS;
+        return INVALID_SOCKET;
+    }
+    if (addr && afd_getpeername((SOCKET)(ULONG_PTR)handle, addr, len, err)) {
+        int ignored;
+        afd_closesocket((SOCKET)(ULONG_PTR)handle, &ignored);
+        return INVALID_SOCKET;
+    }
+    return (SOCKET)(ULONG_PTR)handle;
+}
+
+int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF caller_data,
+                       LPWSABUF callee_data, LPQOS sqos, LPQOS gqos, LPINT err)
+{
+    struct {
+        struct afd_connect_in head;
+        SOCKADDR_STORAGE addr;
+    } in;
+    NTSTATUS status;
+    int min;
+
+    (void)caller_data;
+    (void)callee_data;
+    (void)sqos;
+    (void)gqos;
+    if (!addr || len < (int)sizeof(addr->sa_family) || !ws_readable(addr, len)) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    if (!(min = ws_sockaddr_len(addr->sa_family))) {
+        *err = WSAEAFNOSUPPORT;
+        return SOCKET_ERROR;
+    }
+    if (len < min) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    if (len > (int)sizeof(in.addr)) len = sizeof(in.addr);
+    in.head.addr_len = len;
+    in.head.synchronous = TRUE;
+    struct ws_socket *sock = sock_table_find(s);
+    if (sock) InterlockedOr(&sock->flags, WS_SOCK_CONNECTING);
+    memcpy(&in.addr, addr, len);
+    status = afd_sync_request(s, AFD_WINE(AFD_W_CONNECT), &in, sizeof(in.head) + len, NULL, 0,
+                              NULL, false);
+    if (status) {
+        /* A connect already under way on a non-blocking socket. */
+        *err = status == STATUS_ADDRESS_ALREADY_ASSOCIATED_ ? WSAEALREADY : afd_error(status);
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+int WSPAPI afd_shutdown(SOCKET s, int how, LPINT err)
+{
+    IO_STATUS_BLOCK io;
+    NTSTATUS status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io,
+                                            AFD_WINE(AFD_W_SHUTDOWN), &how, sizeof(how), NULL, 0);
+    if (status) {
+        *err = afd_error(status);
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+static int query_name(SOCKET s, ULONG code, struct sockaddr *addr, LPINT len, LPINT err)
+{
+    IO_STATUS_BLOCK io;
+    NTSTATUS status;
+
+    if (!len || !ws_writable(len, sizeof(*len)) || !addr || *len < 0 ||
+        !ws_writable(addr, *len)) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, code, NULL, 0, addr, *len);
+    if (status) {
+        *err = afd_error(status);
+        return SOCKET_ERROR;
+    }
+    *len = (int)io.Information;
+    return 0;
+}
+
+int WSPAPI afd_getsockname(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)
+{
+    return query_name(s, AFD_GETSOCKNAME, addr, len, err);
+}
+
+int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)
+{
+    return query_name(s, AFD_WINE(AFD_W_GETPEERNAME), addr, len, err);
+}
+
+int WSPAPI afd_cleanup(LPINT err)
+{
+    /* The built-in provider keeps no process state beyond the socket table. */
+    *err = 0;
+    return 0;
+}

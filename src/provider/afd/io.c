@@ -1,0 +1,156 @@
+/*
+ * The AFD provider's data path: every send and receive variant is one request, synchronous on
+ * the thread's event or overlapped on the program's OVERLAPPED. No allocation, no lock.
+ */
+#include "openws2/afd_provider.h"
+
+/* WSAOVERLAPPED.OffsetHigh is reserved for the service provider: it carries the cleanup epoch
+   at issue, so that an operation aborted by the final WSACleanup does not run its routine. */
+static void WINAPI completion_apc(void *context, IO_STATUS_BLOCK *iosb, ULONG reserved)
+{
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE routine = context;
+    WSAOVERLAPPED *ov = (WSAOVERLAPPED *)iosb;
+    NTSTATUS status = iosb->Status;
+    (void)reserved;
+    if ((status == STATUS_CANCELLED_ || status == STATUS_HANDLES_CLOSED_) &&
+        ov->OffsetHigh != (DWORD)ws_cleanup_epoch)
+        return;
+    routine(ws_error_from_status(status), (DWORD)iosb->Information, ov, 0);
+}
+
+/* Issue one request on the data path and report it as the WSP* contract says. */
+static int transfer(SOCKET s, ULONG code, void *params, ULONG params_len, LPDWORD transferred,
+                    LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
+{
+    IO_STATUS_BLOCK local, *iosb = &local;
+    PIO_APC_ROUTINE apc = NULL;
+    void *apc_context = NULL;
+    HANDLE event;
+    NTSTATUS status;
+
+    if (ov) {
+        iosb = (IO_STATUS_BLOCK *)ov;
+        event = ov->hEvent;
+        /* The low bit of hEvent keeps the completion off the port. */
+        if (!((ULONG_PTR)event & 1)) apc_context = ov;
+        if (routine) {
+            event = NULL;
+            apc = completion_apc;
+            apc_context = routine;
+            ov->OffsetHigh = (DWORD)ws_cleanup_epoch;
+        }
+    } else if (!(event = ws_thread_sync_event())) {
+        *err = WSAENOBUFS;
+        return SOCKET_ERROR;
+    }
+    iosb->Status = STATUS_PENDING;
+    iosb->Information = 0;
+    status = NtDeviceIoControlFile((HANDLE)s, event, apc, apc_context, iosb, code, params,
+                                   params_len, NULL, 0);
+    if (status == STATUS_PENDING) {
+        if (ov) {
+            if (event && !routine) {
+                struct ws_socket *sock = sock_table_find(s);
+                if (sock) sock_pending_add(sock, iosb, event);
+            }
+            *err = WSA_IO_PENDING;
+            return SOCKET_ERROR;
+        }
+        DWORD ret;
+        do ret = WaitForSingleObjectEx(event, INFINITE, TRUE);
+        while (ret == WAIT_IO_COMPLETION);
+        status = iosb->Status;
+        if (status == STATUS_CANCELLED_ || status == STATUS_HANDLES_CLOSED_)
+            status = NT_STATUS(0xC0000240); /* interrupted blocking call -> WSAEINTR */
+    }
+    /* A datagram larger than the buffers: the truncated data is delivered, and the call fails
+       with WSAEMSGSIZE. */
+    if (transferred && (!status || status == STATUS_BUFFER_OVERFLOW_))
+        *transferred = (DWORD)iosb->Information;
+    if (status) {
+        *err = afd_error(status);
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
+                        struct sockaddr *from, LPINT from_len, LPWSAOVERLAPPED ov,
+                        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
+                        LPINT err)
+{
+    struct afd_recvmsg_in in = {
+        .control = 0,
+        .addr = (ULONG_PTR)from,
+        .addr_len = (ULONG_PTR)from_len,
+        .flags = (ULONG_PTR)flags,
+        .force_async = ov != NULL,
+        .count = count,
+        .buffers = (ULONG_PTR)bufs,
+    };
+    (void)thread;
+    return transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), received, ov, routine, err);
+}
+
+int WSPAPI afd_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
+                    LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                    LPWSATHREADID thread, LPINT err)
+{
+    return afd_recvfrom(s, bufs, count, received, flags, NULL, NULL, ov, routine, thread, err);
+}
+
+int WSPAPI afd_sendto(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags,
+                      const struct sockaddr *to, int to_len, LPWSAOVERLAPPED ov,
+                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
+                      LPINT err)
+{
+    struct afd_sendmsg_in in = {
+        .addr = (ULONG_PTR)to,
+        .addr_len = to ? (unsigned int)to_len : 0,
+        .flags = flags,
+        .force_async = ov != NULL,
+        .count = count,
+        .buffers = (ULONG_PTR)bufs,
+    };
+    (void)thread;
+    if (!transfer(s, AFD_WINE(AFD_W_SENDMSG), &in, sizeof(in), sent, ov, routine, err)) return 0;
+    /* Linux fails a send on a never-connected stream with EPIPE, which reads as a reset; Windows
+       says WSAENOTCONN. Only the failure path pays for the lookup. */
+    if (*err == WSAECONNRESET) {
+        struct ws_socket *sock = sock_table_find(s);
+        if (sock && sock->type == SOCK_STREAM && !(sock->flags & WS_SOCK_CONNECTING))
+            *err = WSAENOTCONN;
+    }
+    return SOCKET_ERROR;
+}
+
+int WSPAPI afd_send(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags,
+                    LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                    LPWSATHREADID thread, LPINT err)
+{
+    return afd_sendto(s, bufs, count, sent, flags, NULL, 0, ov, routine, thread, err);
+}
+
+BOOL WSPAPI afd_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD transferred,
+                                      BOOL wait, LPDWORD flags, LPINT err)
+{
+    NTSTATUS status = (NTSTATUS)__atomic_load_n((volatile LONG *)&ov->Internal, __ATOMIC_ACQUIRE);
+    if (status == STATUS_PENDING) {
+        if (!wait) {
+            *err = WSA_IO_INCOMPLETE;
+            return FALSE;
+        }
+        if (WaitForSingleObject(ov->hEvent ? ov->hEvent : (HANDLE)s, INFINITE) == WAIT_FAILED) {
+            *err = WSA_INVALID_HANDLE;
+            return FALSE;
+        }
+        status = (NTSTATUS)ov->Internal;
+    }
+    *transferred = (DWORD)ov->InternalHigh;
+    if (flags) *flags = 0;
+    if (status) {
+        *err = ws_error_from_status(status);
+        return NT_SUCCESS(status);
+    }
+    return TRUE;
+}

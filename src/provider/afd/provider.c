@@ -1,0 +1,28 @@
+/* The built-in AFD transport provider's procedure table. Slots left NULL are not provided yet:
+   the API layer answers them with WSAEOPNOTSUPP. */
+#include "openws2/afd_provider.h"
+
+const struct ws_provider afd_provider = {
+    .name = "AFD (built-in)",
+    .procs = {
+        .lpWSPAccept = afd_accept,
+        .lpWSPBind = afd_bind,
+        .lpWSPCleanup = afd_cleanup,
+        .lpWSPCloseSocket = afd_closesocket,
+        .lpWSPConnect = afd_connect,
+        .lpWSPGetOverlappedResult = afd_get_overlapped_result,
+        .lpWSPGetPeerName = afd_getpeername,
+        .lpWSPGetSockName = afd_getsockname,
+        .lpWSPGetSockOpt = afd_getsockopt,
+        .lpWSPIoctl = afd_ioctl,
+        .lpWSPListen = afd_listen,
+        .lpWSPRecv = afd_recv,
+        .lpWSPRecvFrom = afd_recvfrom,
+        .lpWSPSelect = afd_select,
+        .lpWSPSend = afd_send,
+        .lpWSPSendTo = afd_sendto,
+        .lpWSPSetSockOpt = afd_setsockopt,
+        .lpWSPShutdown = afd_shutdown,
+        .lpWSPSocket = afd_socket,
+    },
+};
