@@ -1,0 +1,117 @@
+#include "ws_test.h"
+
+static char dll_path[MAX_PATH];
+
+const char *ws_test_dll_path(void)
+{
+    HMODULE module = GetModuleHandleW(L"ws2_32.dll");
+    if (!module || !GetModuleFileNameA(module, dll_path, sizeof(dll_path)))
+        strcpy(dll_path, "(no ws2_32.dll loaded)");
+    return dll_path;
+}
+
+int ws_test_is_openws2(void)
+{
+    HMODULE module = GetModuleHandleW(L"ws2_32.dll");
+    HRSRC res;
+    HGLOBAL data;
+    const WCHAR *text;
+    DWORD size;
+    static const WCHAR name[] = L"OpenWS2";
+
+    if (!module) return 0;
+    if (!(res = FindResourceW(module, MAKEINTRESOURCEW(VS_VERSION_INFO), (LPCWSTR)RT_VERSION)))
+        return 0;
+    if (!(data = LoadResource(module, res))) return 0;
+    text = LockResource(data);
+    size = SizeofResource(module, res) / sizeof(WCHAR);
+    for (DWORD i = 0; i + ARRAYSIZE(name) - 1 <= size; i++) {
+        if (!memcmp(text + i, name, sizeof(name) - sizeof(WCHAR))) return 1;
+    }
+    return 0;
+}
+
+void ws_test_require_openws2(void)
+{
+    /* The import of ws2_32 is resolved before main; check which one the loader picked. */
+    if (!ws_test_is_openws2()) {
+        fprintf(stderr,
+                "!!! FAIL: the ws2_32.dll in this process is not OpenWS2's (%s).\n"
+                "!!! These tests prove nothing against another Winsock; refusing to run.\n",
+                ws_test_dll_path());
+        fflush(stderr);
+        exit(1);
+    }
+    printf("# ws2_32 under test: %s (OpenWS2)\n", ws_test_dll_path());
+    fflush(stdout);
+}
+
+int ws_test_startup(void **state)
+{
+    WSADATA data;
+    (void)state;
+    return WSAStartup(MAKEWORD(2, 2), &data);
+}
+
+int ws_test_cleanup(void **state)
+{
+    (void)state;
+    return WSACleanup();
+}
+
+int ws_test_loopback(int af, unsigned short port, struct sockaddr_storage *addr)
+{
+    memset(addr, 0, sizeof(*addr));
+    if (af == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        static const IN6_ADDR loopback = IN6ADDR_LOOPBACK_INIT;
+        in6->sin6_addr = loopback;
+        return sizeof(*in6);
+    }
+    struct sockaddr_in *in = (struct sockaddr_in *)addr;
+    in->sin_family = AF_INET;
+    in->sin_port = htons(port);
+    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return sizeof(*in);
+}
+
+SOCKET ws_test_listener(int af, struct sockaddr_storage *addr, int *len)
+{
+    SOCKET s = socket(af, SOCK_STREAM, IPPROTO_TCP);
+    assert_true(s != INVALID_SOCKET);
+    *len = ws_test_loopback(af, 0, addr);
+    assert_int_equal(bind(s, (struct sockaddr *)addr, *len), 0);
+    assert_int_equal(listen(s, SOMAXCONN), 0);
+    *len = sizeof(*addr);
+    assert_int_equal(getsockname(s, (struct sockaddr *)addr, len), 0);
+    return s;
+}
+
+void ws_test_tcp_pair(int af, SOCKET *client, SOCKET *server)
+{
+    struct sockaddr_storage addr;
+    int len;
+    SOCKET listener = ws_test_listener(af, &addr, &len);
+    *client = socket(af, SOCK_STREAM, IPPROTO_TCP);
+    assert_true(*client != INVALID_SOCKET);
+    assert_int_equal(connect(*client, (struct sockaddr *)&addr, len), 0);
+    *server = accept(listener, NULL, NULL);
+    assert_true(*server != INVALID_SOCKET);
+    closesocket(listener);
+}
+
+void ws_test_udp_pair(int af, SOCKET *a, SOCKET *b, struct sockaddr_storage *addr_b, int *len_b)
+{
+    struct sockaddr_storage addr;
+    int len;
+    *a = socket(af, SOCK_DGRAM, IPPROTO_UDP);
+    *b = socket(af, SOCK_DGRAM, IPPROTO_UDP);
+    assert_true(*a != INVALID_SOCKET && *b != INVALID_SOCKET);
+    len = ws_test_loopback(af, 0, &addr);
+    assert_int_equal(bind(*a, (struct sockaddr *)&addr, len), 0);
+    assert_int_equal(bind(*b, (struct sockaddr *)&addr, len), 0);
+    *len_b = sizeof(*addr_b);
+    assert_int_equal(getsockname(*b, (struct sockaddr *)addr_b, len_b), 0);
+}

@@ -1,0 +1,55 @@
+/* Shared helpers of the test programs. Every program starts with WS_TEST_MAIN, which refuses to
+   run unless the ws2_32.dll in the process is OpenWS2's: a run against Wine's builtin fails. */
+#ifndef WS_TEST_H
+#define WS_TEST_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+/* True when the loaded ws2_32.dll carries OpenWS2's version resource. */
+int ws_test_is_openws2(void);
+/* Path of the loaded ws2_32.dll (for messages). */
+const char *ws_test_dll_path(void);
+
+/* Exit loudly unless the DLL under test is ours; then run the group. */
+#define WS_TEST_MAIN(tests, setup, teardown)                                                       \
+    int main(void)                                                                                 \
+    {                                                                                              \
+        ws_test_require_openws2();                                                                 \
+        return cmocka_run_group_tests(tests, setup, teardown);                                     \
+    }
+void ws_test_require_openws2(void);
+
+/* Group setup/teardown that call WSAStartup(2.2) / WSACleanup. */
+int ws_test_startup(void **state);
+int ws_test_cleanup(void **state);
+
+/* Loopback address of a family with a port (network byte order conversion done here). */
+int ws_test_loopback(int af, unsigned short port, struct sockaddr_storage *addr);
+
+/* A connected TCP pair over loopback (client, and the accepted server side). */
+void ws_test_tcp_pair(int af, SOCKET *client, SOCKET *server);
+/* Two bound UDP sockets over loopback, each connected to nothing; *addr_b is b's address. */
+void ws_test_udp_pair(int af, SOCKET *a, SOCKET *b, struct sockaddr_storage *addr_b, int *len_b);
+/* A listening TCP socket on an ephemeral loopback port; *addr gets its address. */
+SOCKET ws_test_listener(int af, struct sockaddr_storage *addr, int *len);
+
+/* The call failed with this error: return value and WSAGetLastError() both checked. */
+#define assert_wsa_error(ret, failure, error)                                                      \
+    do {                                                                                           \
+        int ws_ret_ = (int)(ret);                                                                  \
+        int ws_err_ = WSAGetLastError();                                                           \
+        assert_int_equal(ws_ret_, (int)(failure));                                                 \
+        assert_int_equal(ws_err_, (error));                                                        \
+    } while (0)
+#define assert_socket_error(ret, error) assert_wsa_error(ret, SOCKET_ERROR, error)
+
+#endif

@@ -1,0 +1,302 @@
+/* send, recv, sendto, recvfrom, WSASend, WSARecv: documented results and errors. */
+#include "ws_test.h"
+
+static void test_tcp_stream_moves_every_byte_in_order(void **state)
+{
+    static char out[256 * 1024], in[sizeof(out)];
+    SOCKET client, server;
+    (void)state;
+    for (size_t i = 0; i < sizeof(out); i++) out[i] = (char)(i * 7 + (i >> 8));
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    /* The receiver drains in a loop while the sender's blocking sends proceed. */
+    size_t sent = 0, got = 0;
+    u_long on = 1;
+    assert_int_equal(ioctlsocket(server, FIONBIO, &on), 0);
+    while (got < sizeof(in)) {
+        if (sent < sizeof(out)) {
+            int chunk = (int)min(sizeof(out) - sent, 8192);
+            int n = send(client, out + sent, chunk, 0);
+            assert_true(n > 0);
+            sent += n;
+        }
+        int n = recv(server, in + got, (int)(sizeof(in) - got), 0);
+        if (n == SOCKET_ERROR) {
+            assert_int_equal(WSAGetLastError(), WSAEWOULDBLOCK);
+            if (sent == sizeof(out)) Sleep(1);
+            continue;
+        }
+        assert_true(n > 0);
+        got += n;
+    }
+    assert_memory_equal(in, out, sizeof(out));
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_send_on_unconnected_stream_fails_with_WSAENOTCONN(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    (void)state;
+    assert_socket_error(send(s, "x", 1, 0), WSAENOTCONN);
+    closesocket(s);
+}
+
+static void test_recv_on_unconnected_stream_fails_with_WSAENOTCONN(void **state)
+{
+    char buf[4];
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    (void)state;
+    assert_socket_error(recv(s, buf, sizeof(buf), 0), WSAENOTCONN);
+    closesocket(s);
+}
+
+static void test_nonblocking_recv_without_data_fails_with_WSAEWOULDBLOCK(void **state)
+{
+    SOCKET client, server;
+    char buf[4];
+    u_long on = 1;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(ioctlsocket(server, FIONBIO, &on), 0);
+    assert_socket_error(recv(server, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_recv_with_bad_buffer_fails_with_WSAEFAULT(void **state)
+{
+    SOCKET client, server;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(send(client, "abcd", 4, 0), 4);
+    assert_socket_error(recv(server, (char *)(ULONG_PTR)0x10, 4, 0), WSAEFAULT);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_send_with_bad_buffer_fails_with_WSAEFAULT(void **state)
+{
+    SOCKET client, server;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_socket_error(send(client, (char *)(ULONG_PTR)0x10, 4, 0), WSAEFAULT);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_recv_after_peer_close_returns_0(void **state)
+{
+    SOCKET client, server;
+    char buf[4];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(send(client, "ab", 2, 0), 2);
+    closesocket(client);
+    assert_int_equal(recv(server, buf, sizeof(buf), 0), 2);
+    assert_int_equal(recv(server, buf, sizeof(buf), 0), 0);
+    closesocket(server);
+}
+
+static void test_recv_with_MSG_PEEK_leaves_the_data(void **state)
+{
+    SOCKET client, server;
+    char buf[8];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(send(client, "peek", 4, 0), 4);
+    assert_int_equal(recv(server, buf, sizeof(buf), MSG_PEEK), 4);
+    assert_int_equal(recv(server, buf, sizeof(buf), 0), 4);
+    assert_memory_equal(buf, "peek", 4);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_udp_sendto_recvfrom_reports_the_sender(void **state)
+{
+    int families[] = {AF_INET, AF_INET6};
+    (void)state;
+    for (size_t i = 0; i < ARRAYSIZE(families); i++) {
+        SOCKET a, b;
+        struct sockaddr_storage addr_b, from, addr_a;
+        int len_b, from_len = sizeof(from), len_a = sizeof(addr_a);
+        char buf[16];
+        ws_test_udp_pair(families[i], &a, &b, &addr_b, &len_b);
+        assert_int_equal(sendto(a, "hello", 5, 0, (struct sockaddr *)&addr_b, len_b), 5);
+        assert_int_equal(recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&from, &from_len), 5);
+        assert_memory_equal(buf, "hello", 5);
+        assert_int_equal(getsockname(a, (struct sockaddr *)&addr_a, &len_a), 0);
+        assert_int_equal(from_len, len_a);
+        assert_memory_equal(&from, &addr_a, len_a);
+        closesocket(a);
+        closesocket(b);
+    }
+}
+
+static void test_datagram_larger_than_buffer_fails_with_WSAEMSGSIZE_and_delivers_the_truncated_data(
+    void **state)
+{
+    SOCKET a, b;
+    struct sockaddr_storage addr_b;
+    int len_b;
+    char buf[4] = {0};
+    (void)state;
+    ws_test_udp_pair(AF_INET, &a, &b, &addr_b, &len_b);
+    assert_int_equal(sendto(a, "0123456789", 10, 0, (struct sockaddr *)&addr_b, len_b), 10);
+    assert_socket_error(recv(b, buf, sizeof(buf), 0), WSAEMSGSIZE);
+    assert_memory_equal(buf, "0123", 4);
+    closesocket(a);
+    closesocket(b);
+}
+
+static void test_recvfrom_with_short_fromlen_fails_with_WSAEFAULT(void **state)
+{
+    SOCKET a, b;
+    struct sockaddr_storage addr_b, from;
+    int len_b, from_len = 2;
+    char buf[16];
+    (void)state;
+    ws_test_udp_pair(AF_INET, &a, &b, &addr_b, &len_b);
+    assert_int_equal(sendto(a, "x", 1, 0, (struct sockaddr *)&addr_b, len_b), 1);
+    assert_socket_error(recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&from, &from_len),
+                        WSAEFAULT);
+    assert_socket_error(recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&from, NULL),
+                        WSAEFAULT);
+    closesocket(a);
+    closesocket(b);
+}
+
+static void test_sendto_on_unbound_udp_socket_binds_it(void **state)
+{
+    SOCKET a, b;
+    struct sockaddr_storage addr_b, local;
+    int len_b, len = sizeof(local);
+    (void)state;
+    ws_test_udp_pair(AF_INET, &a, &b, &addr_b, &len_b);
+    SOCKET c = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    assert_socket_error(getsockname(c, (struct sockaddr *)&local, &len), WSAEINVAL);
+    assert_int_equal(sendto(c, "x", 1, 0, (struct sockaddr *)&addr_b, len_b), 1);
+    len = sizeof(local);
+    assert_int_equal(getsockname(c, (struct sockaddr *)&local, &len), 0);
+    closesocket(a);
+    closesocket(b);
+    closesocket(c);
+}
+
+static void test_WSASend_and_WSARecv_gather_and_scatter(void **state)
+{
+    SOCKET client, server;
+    WSABUF out[2] = {{3, "abc"}, {4, "defg"}};
+    char b1[2], b2[5];
+    WSABUF in[2] = {{sizeof(b1), b1}, {sizeof(b2), b2}};
+    DWORD sent = 0, got = 0, flags = 0;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSASend(client, out, 2, &sent, 0, NULL, NULL), 0);
+    assert_int_equal(sent, 7);
+    assert_int_equal(WSAGetLastError(), 0);
+    /* wait until all 7 bytes are there so one receive sees them */
+    u_long avail = 0;
+    for (int i = 0; i < 1000 && avail < 7; i++) {
+        ioctlsocket(server, FIONREAD, &avail);
+        if (avail < 7) Sleep(1);
+    }
+    assert_int_equal(WSARecv(server, in, 2, &got, &flags, NULL, NULL), 0);
+    assert_int_equal(got, 7);
+    assert_memory_equal(b1, "ab", 2);
+    assert_memory_equal(b2, "cdefg", 5);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_WSARecv_without_flags_pointer_fails_with_WSAEFAULT(void **state)
+{
+    SOCKET client, server;
+    char b[4];
+    WSABUF in = {sizeof(b), b};
+    DWORD got;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_socket_error(WSARecv(server, &in, 1, &got, NULL, NULL, NULL), WSAEFAULT);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_overlapped_WSARecv_completes_through_its_event(void **state)
+{
+    SOCKET client, server;
+    char b[8];
+    WSABUF in = {sizeof(b), b};
+    DWORD got = 0, flags = 0;
+    WSAOVERLAPPED ov = {0};
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    assert_socket_error(WSARecv(server, &in, 1, NULL, &flags, &ov, NULL), WSA_IO_PENDING);
+    assert_false(WSAGetOverlappedResult(server, &ov, &got, FALSE, &flags));
+    assert_int_equal(WSAGetLastError(), WSA_IO_INCOMPLETE);
+    assert_int_equal(send(client, "ovl", 3, 0), 3);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 10000), WAIT_OBJECT_0);
+    assert_true(WSAGetOverlappedResult(server, &ov, &got, FALSE, &flags));
+    assert_int_equal(got, 3);
+    assert_memory_equal(b, "ovl", 3);
+    CloseHandle(ov.hEvent);
+    closesocket(client);
+    closesocket(server);
+}
+
+static volatile LONG routine_calls;
+static DWORD routine_error, routine_bytes;
+static void CALLBACK on_recv(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
+{
+    (void)ov;
+    (void)flags;
+    routine_error = error;
+    routine_bytes = bytes;
+    InterlockedIncrement(&routine_calls);
+}
+
+static void test_overlapped_WSARecv_runs_its_completion_routine_at_an_alertable_wait(void **state)
+{
+    SOCKET client, server;
+    char b[8];
+    WSABUF in = {sizeof(b), b};
+    DWORD flags = 0;
+    WSAOVERLAPPED ov = {0};
+    (void)state;
+    routine_calls = 0;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    int ret = WSARecv(server, &in, 1, NULL, &flags, &ov, on_recv);
+    assert_true(ret == 0 || WSAGetLastError() == WSA_IO_PENDING);
+    assert_int_equal(send(client, "apc", 3, 0), 3);
+    for (int i = 0; i < 100 && !routine_calls; i++) SleepEx(100, TRUE);
+    assert_int_equal(routine_calls, 1);
+    assert_int_equal(routine_error, 0);
+    assert_int_equal(routine_bytes, 3);
+    closesocket(client);
+    closesocket(server);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tcp_stream_moves_every_byte_in_order),
+        cmocka_unit_test(test_send_on_unconnected_stream_fails_with_WSAENOTCONN),
+        cmocka_unit_test(test_recv_on_unconnected_stream_fails_with_WSAENOTCONN),
+        cmocka_unit_test(test_nonblocking_recv_without_data_fails_with_WSAEWOULDBLOCK),
+        cmocka_unit_test(test_recv_with_bad_buffer_fails_with_WSAEFAULT),
+        cmocka_unit_test(test_send_with_bad_buffer_fails_with_WSAEFAULT),
+        cmocka_unit_test(test_recv_after_peer_close_returns_0),
+        cmocka_unit_test(test_recv_with_MSG_PEEK_leaves_the_data),
+        cmocka_unit_test(test_udp_sendto_recvfrom_reports_the_sender),
+        cmocka_unit_test(
+            test_datagram_larger_than_buffer_fails_with_WSAEMSGSIZE_and_delivers_the_truncated_data),
+        cmocka_unit_test(test_recvfrom_with_short_fromlen_fails_with_WSAEFAULT),
+        cmocka_unit_test(test_sendto_on_unbound_udp_socket_binds_it),
+        cmocka_unit_test(test_WSASend_and_WSARecv_gather_and_scatter),
+        cmocka_unit_test(test_WSARecv_without_flags_pointer_fails_with_WSAEFAULT),
+        cmocka_unit_test(test_overlapped_WSARecv_completes_through_its_event),
+        cmocka_unit_test(test_overlapped_WSARecv_runs_its_completion_routine_at_an_alertable_wait),
+    };
+    ws_test_require_openws2();
+    return cmocka_run_group_tests(tests, ws_test_startup, ws_test_cleanup);
+}
