@@ -57,6 +57,7 @@ static struct ws_socket *claim(struct ws_socket *sock, SOCKET s, const struct ws
     sock->type = type;
     sock->protocol = protocol;
     sock->flags = flags;
+    sock->so_error = 0;
     if (sock->pending) {
         for (unsigned int i = 0; i < WS_PENDING_SLOTS; i++) sock->pending[i].iosb = NULL;
     }

@@ -443,8 +443,19 @@ static void test_options_the_host_cannot_provide_fail_with_WSAENOPROTOOPT(void *
     value = 0;
     assert_socket_error(setsockopt(s, SOL_SOCKET, SO_RANDOMIZE_PORT, (char *)&value, sizeof(value)),
                         WSAENOPROTOOPT);
-    assert_socket_error(setsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&value, sizeof(value)),
-                        WSAENOPROTOOPT);
+    closesocket(s);
+}
+
+/* Windows stores a value set with SO_ERROR, and a get reads it back. */
+static void test_SO_ERROR_set_by_the_program_reads_back(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    DWORD value = 1234;
+    (void)state;
+    WSASetLastError(0xdeadbeef);
+    assert_int_equal(setsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&value, sizeof(value)), 0);
+    assert_int_equal(WSAGetLastError(), 0);
+    assert_int_equal(get_dword(s, SOL_SOCKET, SO_ERROR, 4), 1234);
     closesocket(s);
 }
 
@@ -904,6 +915,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_SO_ACCEPTCONN_is_true_only_on_a_listening_socket),
     cmocka_unit_test(test_SO_ERROR_is_zero_on_a_fresh_socket),
     cmocka_unit_test(test_SO_ERROR_with_a_one_byte_buffer_fails_with_WSAEFAULT),
+    cmocka_unit_test(test_SO_ERROR_set_by_the_program_reads_back),
     cmocka_unit_test(test_SO_MAX_MSG_SIZE_is_the_largest_udp_payload),
     cmocka_unit_test(test_SO_CONNECT_TIME_is_all_ones_until_connected),
     cmocka_unit_test(test_SO_GROUP_ID_and_SO_GROUP_PRIORITY_are_zero),

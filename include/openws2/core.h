@@ -41,6 +41,11 @@ enum ws_socket_state { WS_SLOT_FREE = 0, WS_SLOT_LIVE = 1, WS_SLOT_BUSY = 2 };
 #define WS_SOCK_LISTENING   0x4
 #define WS_SOCK_EVENTSELECT 0x8 /* WSAEventSelect/WSAAsyncSelect forced it non-blocking */
 #define WS_SOCK_CONNECTING  0x10 /* a connect was attempted, or the socket was accepted */
+/* Options that exist only in the user-mode context (src/provider/afd/sockopt.c). */
+#define WS_SOCK_OPT_DEBUG         0x01000000
+#define WS_SOCK_OPT_DONTROUTE     0x02000000
+#define WS_SOCK_OPT_PORT_SCALABLE 0x04000000
+#define WS_SOCK_OPT_REUSE_UNICAST 0x08000000
 
 /* Pending event-based overlapped operations remembered for the final WSACleanup. */
 #define WS_PENDING_SLOTS 32
@@ -60,6 +65,7 @@ struct ws_socket {
     SOCKET handle;
     const struct ws_provider *provider;
     int family, type, protocol;
+    volatile LONG so_error; /* a value the program stored with setsockopt(SO_ERROR) */
     struct ws_pending *volatile pending; /* allocated once, on the first overlapped operation */
 };
 

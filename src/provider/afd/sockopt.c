@@ -37,14 +37,10 @@
 #endif
 
 /*
- * Options that exist only in the user-mode context: bits of ws_socket.flags above the ones
- * core.h defines. SO_DEBUG and SO_DONTROUTE are stored and reported by Windows without any
- * effect on AF_INET sockets; the two port options are allocation hints.
+ * Options that exist only in the user-mode context are WS_SOCK_OPT_* bits of ws_socket.flags
+ * (core.h). SO_DEBUG and SO_DONTROUTE are stored and reported by Windows without any effect on
+ * AF_INET sockets; the two port options are allocation hints.
  */
-#define WS_SOCK_OPT_DEBUG         0x01000000
-#define WS_SOCK_OPT_DONTROUTE     0x02000000
-#define WS_SOCK_OPT_PORT_SCALABLE 0x04000000
-#define WS_SOCK_OPT_REUSE_UNICAST 0x08000000
 
 enum opt_kind { BOOL_, BYTE_, INT_, SMALL_, FLAG_, LINGER_, RAW_ };
 
@@ -69,6 +65,7 @@ enum user_opt {
     U_BSP_STATE,
     U_UPDATE_CONTEXT, /* SO_UPDATE_ACCEPT/CONNECT_CONTEXT */
     U_PROTECTION_LEVEL,
+    U_SO_ERROR, /* the kernel's pending error, else what the program stored */
 };
 
 /* get/set: the AFD_WINE function number, USER (computed here), or 0 (not available). */
@@ -96,7 +93,7 @@ static const struct sockopt options[] = {
     {SOL_SOCKET, SO_DEBUG, STORED(WS_SOCK_OPT_DEBUG)},
     {SOL_SOCKET, SO_DONTLINGER, COMPUTED(USER, USER, BOOL_, STREAM_ONLY, U_DONTLINGER)},
     {SOL_SOCKET, SO_DONTROUTE, COMPUTED(USER, USER, BYTE_, 0, U_DONTROUTE)},
-    {SOL_SOCKET, SO_ERROR, AFD(222, 0, INT_, 0)},
+    {SOL_SOCKET, SO_ERROR, COMPUTED(USER, USER, INT_, 0, U_SO_ERROR)},
     {SOL_SOCKET, SO_EXCLUSIVEADDRUSE, AFD(297, 298, BOOL_, 0)},
     {SOL_SOCKET, SO_GROUP_ID, COMPUTED(USER, 0, INT_, 0, U_ZERO)},
     {SOL_SOCKET, SO_GROUP_PRIORITY, COMPUTED(USER, 0, INT_, 0, U_ZERO)},
@@ -324,6 +321,10 @@ static int read_value(SOCKET s, const struct ws_socket *sock, const struct socko
     case U_TYPE:
         *value = sock->type;
         return 0;
+    case U_SO_ERROR:
+        if ((err = option_request(s, 222, NULL, 0, value, sizeof(*value), NULL))) return err;
+        if (!*value) *value = (DWORD)sock->so_error;
+        return 0;
     case U_FLAG_BIT:
         *value = !!(sock->flags & opt->bit);
         return 0;
@@ -365,6 +366,10 @@ static int write_value(SOCKET s, struct ws_socket *sock, const struct sockopt *o
     if (opt->set != USER) return option_request(s, opt->set, &value, sizeof(value), NULL, 0, NULL);
 
     switch (opt->user) {
+    case U_SO_ERROR:
+        /* Windows lets a program store a value that later gets read back. */
+        InterlockedExchange(&sock->so_error, (LONG)value);
+        return 0;
     case U_FLAG_BIT:
         set_flag(sock, opt->bit, value);
         return 0;
