@@ -22,6 +22,8 @@ extern volatile LONG ws_startup_count;
 extern volatile LONG ws_cleanup_epoch;
 
 static inline bool ws_started(void) { return ws_startup_count > 0; }
+/* The version the last successful WSAStartup negotiated (the blocking hooks need 1.x). */
+WORD ws_negotiated_version(void);
 
 /* ---- providers (src/provider/) ---- */
 

@@ -1,0 +1,1024 @@
+/*
+ * Every ws2_32 export that no other file implements yet, so that the whole export table
+ * resolves, plus the few small functions that are complete without any later machinery (event
+ * objects, the WinSock 1.1 blocking-hook queries, WEP, the disconnect calls).
+ *
+ * A stub fails the way its reference page documents, with the last error set: WSANOTINITIALISED
+ * before WSAStartup where the page lists it, WSAENOTSOCK for a handle that is not a socket, then
+ * the page's error that best says "not available" (WSAEOPNOTSUPP where listed, otherwise the
+ * closest listed code; docs/EXPORTS.md names it per function). Provider-interface functions that
+ * take lpErrno also store the error there when it can be written. A stub reads none of its other
+ * arguments and writes through no pointer but lpErrno (and a result pointer it clears to NULL
+ * when writable), so any argument values are safe.
+ */
+#include "openws2/core.h"
+
+/* Stubs ignore most of their arguments by design. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+
+/* ---- failure helpers ---- */
+
+static void *fail_null(int error)
+{
+    SetLastError(error);
+    return NULL;
+}
+
+static BOOL fail_false(int error)
+{
+    SetLastError(error);
+    return FALSE;
+}
+
+/* getaddrinfo style: the error is the return value, and the last error too. */
+static int fail_code(int error)
+{
+    SetLastError(error);
+    return error;
+}
+
+/* Service provider interface style: SOCKET_ERROR, with the error in *lpErrno if writable. */
+static int fail_errno(LPINT lpErrno, int error)
+{
+    if (ws_writable(lpErrno, sizeof(*lpErrno))) *lpErrno = error;
+    SetLastError(error);
+    return SOCKET_ERROR;
+}
+
+/* The error of a stub that needs WSAStartup first. */
+static int started_or(int error)
+{
+    return ws_started() ? error : WSANOTINITIALISED;
+}
+
+/* The error of a stub that takes a socket: startup, then the socket, then its own error. */
+static int socket_or(SOCKET s, int error)
+{
+    int err;
+    return ws_enter(s, &err) ? error : err;
+}
+
+/* Clears a result pointer the caller may free even after a failure. */
+static void clear_result(void *result_ptr)
+{
+    if (ws_writable(result_ptr, sizeof(void *))) *(void **)result_ptr = NULL;
+}
+
+/* ==== Events, select-style notification, accept, duplication (issue 4) ==== */
+
+/* Event objects are kernel events; like Windows, these work without WSAStartup. */
+WSAEVENT WSAAPI WSACreateEvent(void)
+{
+    /* Manual reset, nonsignaled, unnamed, not inheritable; on failure CreateEventW has set
+       ERROR_NOT_ENOUGH_MEMORY, which is WSA_NOT_ENOUGH_MEMORY. */
+    return CreateEventW(NULL, TRUE, FALSE, NULL);
+}
+
+BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent)
+{
+    if (CloseHandle(hEvent)) return TRUE;
+    return fail_false(WSA_INVALID_HANDLE);
+}
+
+/* ERROR_INVALID_HANDLE from kernel32 is WSA_INVALID_HANDLE: the same value. */
+BOOL WSAAPI WSASetEvent(WSAEVENT hEvent)
+{
+    return SetEvent(hEvent);
+}
+
+BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent)
+{
+    return ResetEvent(hEvent);
+}
+
+DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll,
+                                      DWORD dwTimeout, BOOL fAlertable)
+{
+    if (!cEvents || cEvents > WSA_MAXIMUM_WAIT_EVENTS ||
+        !ws_readable(lphEvents, cEvents * sizeof(*lphEvents))) {
+        SetLastError(WSA_INVALID_PARAMETER);
+        return WSA_WAIT_FAILED;
+    }
+    /* WSA_WAIT_EVENT_0, WSA_WAIT_IO_COMPLETION, WSA_WAIT_TIMEOUT and WSA_WAIT_FAILED are the
+       kernel32 values. */
+    return WaitForMultipleObjectsEx(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable);
+}
+
+int WSAAPI WSAAsyncSelect(SOCKET s, HWND hWnd, u_int wMsg, long lEvent)
+{
+    return ws_fail(socket_or(s, WSAENETDOWN));
+}
+
+int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents)
+{
+    return ws_fail(socket_or(s, WSAENETDOWN));
+}
+
+int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVENTS lpNetworkEvents)
+{
+    return ws_fail(socket_or(s, WSAENETDOWN));
+}
+
+SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
+                        LPCONDITIONPROC lpfnCondition, DWORD_PTR dwCallbackData)
+{
+    SetLastError(socket_or(s, WSAEOPNOTSUPP));
+    return INVALID_SOCKET;
+}
+
+int WSAAPI WSADuplicateSocketA(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOA lpProtocolInfo)
+{
+    return ws_fail(socket_or(s, WSAENETDOWN));
+}
+
+int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOW lpProtocolInfo)
+{
+    return ws_fail(socket_or(s, WSAENETDOWN));
+}
+
+int WSAAPI WSAPoll(WSAPOLLFD fdarray[], ULONG nfds, INT timeout)
+{
+    return ws_fail(started_or(WSAENETDOWN));
+}
+
+/* Windows 10 build 20348's socket state notifications: returns a WSAE* code on failure. */
+DWORD WSAAPI ProcessSocketNotifications(HANDLE completionPort, UINT32 registrationCount,
+                                        void *registrationInfos, UINT32 timeoutMs,
+                                        ULONG completionCount,
+                                        OVERLAPPED_ENTRY *completionPortEntries,
+                                        UINT32 *receivedEntryCount)
+{
+    return (DWORD)fail_code(started_or(WSAEOPNOTSUPP));
+}
+
+/*
+ * WinSock 1.1 blocking hooks. Winsock 2 callers get WSAEOPNOTSUPP, as the pages state. Our
+ * blocking calls never run a hook, so no blocking call can be "in progress" inside one: for 1.x
+ * callers WSAIsBlocking is FALSE, WSACancelBlockingCall has nothing to cancel (WSAEINVAL) and
+ * WSAUnhookBlockingHook has nothing to remove. Installing a hook is what is missing.
+ */
+FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc)
+{
+    return fail_null(started_or(WSAEOPNOTSUPP));
+}
+
+int WSAAPI WSAUnhookBlockingHook(void)
+{
+    if (!ws_started()) return ws_fail(WSANOTINITIALISED);
+    if (LOBYTE(ws_negotiated_version()) >= 2) return ws_fail(WSAEOPNOTSUPP);
+    return 0;
+}
+
+int WSAAPI WSACancelBlockingCall(void)
+{
+    if (!ws_started()) return ws_fail(WSANOTINITIALISED);
+    return ws_fail(LOBYTE(ws_negotiated_version()) >= 2 ? WSAEOPNOTSUPP : WSAEINVAL);
+}
+
+BOOL WSAAPI WSAIsBlocking(void)
+{
+    return FALSE;
+}
+
+/* ==== Name resolution, address strings, registration and resolution (issue 5) ==== */
+
+struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type)
+{
+    return fail_null(started_or(WSANO_RECOVERY));
+}
+
+struct hostent *WSAAPI gethostbyname(const char *name)
+{
+    return fail_null(started_or(WSANO_RECOVERY));
+}
+
+struct protoent *WSAAPI getprotobyname(const char *name)
+{
+    return fail_null(started_or(WSANO_RECOVERY));
+}
+
+struct protoent *WSAAPI getprotobynumber(int number)
+{
+    return fail_null(started_or(WSANO_RECOVERY));
+}
+
+struct servent *WSAAPI getservbyname(const char *name, const char *proto)
+{
+    return fail_null(started_or(WSANO_RECOVERY));
+}
+
+struct servent *WSAAPI getservbyport(int port, const char *proto)
+{
+    return fail_null(started_or(WSANO_RECOVERY));
+}
+
+int WSAAPI gethostname(char *name, int namelen)
+{
+    return ws_fail(started_or(WSAENETDOWN));
+}
+
+int WSAAPI GetHostNameW(PWSTR name, int namelen)
+{
+    return ws_fail(started_or(WSAENETDOWN));
+}
+
+HANDLE WSAAPI WSAAsyncGetHostByAddr(HWND hWnd, u_int wMsg, const char *addr, int len, int type,
+                                    char *buf, int buflen)
+{
+    return fail_null(started_or(WSAENETDOWN));
+}
+
+HANDLE WSAAPI WSAAsyncGetHostByName(HWND hWnd, u_int wMsg, const char *name, char *buf, int buflen)
+{
+    return fail_null(started_or(WSAENETDOWN));
+}
+
+HANDLE WSAAPI WSAAsyncGetProtoByNumber(HWND hWnd, u_int wMsg, int number, char *buf, int buflen)
+{
+    return fail_null(started_or(WSAENETDOWN));
+}
+
+HANDLE WSAAPI WSAAsyncGetProtoByName(HWND hWnd, u_int wMsg, const char *name, char *buf, int buflen)
+{
+    return fail_null(started_or(WSAENETDOWN));
+}
+
+HANDLE WSAAPI WSAAsyncGetServByPort(HWND hWnd, u_int wMsg, int port, const char *proto, char *buf,
+                                    int buflen)
+{
+    return fail_null(started_or(WSAENETDOWN));
+}
+
+HANDLE WSAAPI WSAAsyncGetServByName(HWND hWnd, u_int wMsg, const char *name, const char *proto,
+                                    char *buf, int buflen)
+{
+    return fail_null(started_or(WSAENETDOWN));
+}
+
+/* No asynchronous request can exist yet, so every handle is invalid. */
+int WSAAPI WSACancelAsyncRequest(HANDLE hAsyncTaskHandle)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+int WSAAPI getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints,
+                       struct addrinfo **res)
+{
+    clear_result(res);
+    return fail_code(started_or(EAI_FAIL));
+}
+
+int WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW *pHints,
+                        PADDRINFOW *ppResult)
+{
+    clear_result(ppResult);
+    return fail_code(started_or(EAI_FAIL));
+}
+
+int WSAAPI GetAddrInfoExA(PCSTR pName, PCSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXA *pHints, PADDRINFOEXA *ppResult, PTIMEVAL timeout,
+                          LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle)
+{
+    clear_result(ppResult);
+    return fail_code(started_or(EAI_FAIL));
+}
+
+int WSAAPI GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXW *pHints, PADDRINFOEXW *ppResult, PTIMEVAL timeout,
+                          LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle)
+{
+    clear_result(ppResult);
+    return fail_code(started_or(EAI_FAIL));
+}
+
+/* GetAddrInfoEx never starts an asynchronous query yet: no handle or overlapped is ours. */
+INT WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle)
+{
+    return fail_code(WSA_INVALID_HANDLE);
+}
+
+INT WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped)
+{
+    return fail_code(WSAEINVAL);
+}
+
+int WSAAPI SetAddrInfoExA(PCSTR pName, PCSTR pServiceName, SOCKET_ADDRESS *pAddresses,
+                          DWORD dwAddressCount, LPBLOB lpBlob, DWORD dwFlags, DWORD dwNameSpace,
+                          LPGUID lpNspId, PTIMEVAL timeout, LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle)
+{
+    return fail_code(started_or(EAI_FAIL));
+}
+
+int WSAAPI SetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, SOCKET_ADDRESS *pAddresses,
+                          DWORD dwAddressCount, LPBLOB lpBlob, DWORD dwFlags, DWORD dwNameSpace,
+                          LPGUID lpNspId, PTIMEVAL timeout, LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle)
+{
+    return fail_code(started_or(EAI_FAIL));
+}
+
+/* Nothing hands out address lists yet, so there is nothing to free. */
+void WSAAPI freeaddrinfo(LPADDRINFO pAddrInfo) {}
+
+void WSAAPI FreeAddrInfoW(PADDRINFOW pAddrInfo) {}
+
+void WSAAPI FreeAddrInfoEx(PADDRINFOEXA pAddrInfo) {}
+
+void WSAAPI FreeAddrInfoExW(PADDRINFOEXW pAddrInfo) {}
+
+int WSAAPI getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, DWORD hostlen,
+                       char *serv, DWORD servlen, int flags)
+{
+    return fail_code(started_or(EAI_FAIL));
+}
+
+INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr, socklen_t SockaddrLength, PWCHAR pNodeBuffer,
+                        DWORD NodeBufferSize, PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
+                        INT Flags)
+{
+    return fail_code(started_or(EAI_FAIL));
+}
+
+LPCSTR WSAAPI inet_ntop(INT Family, LPCVOID pAddr, LPSTR pStringBuf, size_t StringBufSize)
+{
+    return fail_null(WSAEAFNOSUPPORT);
+}
+
+LPCWSTR WSAAPI InetNtopW(INT Family, LPCVOID pAddr, LPWSTR pStringBuf, size_t StringBufSize)
+{
+    return fail_null(WSAEAFNOSUPPORT);
+}
+
+INT WSAAPI inet_pton(INT Family, LPCSTR pStringBuf, PVOID pAddr)
+{
+    SetLastError(WSAEAFNOSUPPORT);
+    return -1;
+}
+
+INT WSAAPI InetPtonW(INT Family, LPCWSTR pStringBuf, PVOID pAddr)
+{
+    SetLastError(WSAEAFNOSUPPORT);
+    return -1;
+}
+
+INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                               LPWSAPROTOCOL_INFOA lpProtocolInfo, LPSTR lpszAddressString,
+                               LPDWORD lpdwAddressStringLength)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+INT WSAAPI WSAAddressToStringW(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                               LPWSAPROTOCOL_INFOW lpProtocolInfo, LPWSTR lpszAddressString,
+                               LPDWORD lpdwAddressStringLength)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
+                               LPWSAPROTOCOL_INFOA lpProtocolInfo, LPSOCKADDR lpAddress,
+                               LPINT lpAddressLength)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+INT WSAAPI WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
+                               LPWSAPROTOCOL_INFOW lpProtocolInfo, LPSOCKADDR lpAddress,
+                               LPINT lpAddressLength)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+BOOL PASCAL WSAConnectByNameA(SOCKET s, LPSTR nodename, LPSTR servicename,
+                              LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
+                              LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                              const PTIMEVAL timeout, LPWSAOVERLAPPED Reserved)
+{
+    return fail_false(socket_or(s, WSAEINVAL));
+}
+
+BOOL PASCAL WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR servicename,
+                              LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
+                              LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                              const PTIMEVAL timeout, LPWSAOVERLAPPED Reserved)
+{
+    return fail_false(socket_or(s, WSAEINVAL));
+}
+
+/* Registration and resolution (RnR): no namespace provider is loaded yet. */
+INT WSAAPI WSALookupServiceBeginA(LPWSAQUERYSETA lpqsRestrictions, DWORD dwControlFlags,
+                                  LPHANDLE lphLookup)
+{
+    return ws_fail(started_or(WSASERVICE_NOT_FOUND));
+}
+
+INT WSAAPI WSALookupServiceBeginW(LPWSAQUERYSETW lpqsRestrictions, DWORD dwControlFlags,
+                                  LPHANDLE lphLookup)
+{
+    return ws_fail(started_or(WSASERVICE_NOT_FOUND));
+}
+
+/* No lookup can have begun, so every lookup handle is invalid. */
+INT WSAAPI WSALookupServiceNextA(HANDLE hLookup, DWORD dwControlFlags, LPDWORD lpdwBufferLength,
+                                 LPWSAQUERYSETA lpqsResults)
+{
+    return ws_fail(started_or(WSA_INVALID_HANDLE));
+}
+
+INT WSAAPI WSALookupServiceNextW(HANDLE hLookup, DWORD dwControlFlags, LPDWORD lpdwBufferLength,
+                                 LPWSAQUERYSETW lpqsResults)
+{
+    return ws_fail(started_or(WSA_INVALID_HANDLE));
+}
+
+INT WSAAPI WSALookupServiceEnd(HANDLE hLookup)
+{
+    return ws_fail(started_or(WSA_INVALID_HANDLE));
+}
+
+INT WSAAPI WSANSPIoctl(HANDLE hLookup, DWORD dwControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer,
+                       LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned,
+                       LPWSACOMPLETION lpCompletion)
+{
+    return ws_fail(started_or(WSA_INVALID_HANDLE));
+}
+
+INT WSAAPI WSASetServiceA(LPWSAQUERYSETA lpqsRegInfo, WSAESETSERVICEOP essoperation,
+                          DWORD dwControlFlags)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+INT WSAAPI WSASetServiceW(LPWSAQUERYSETW lpqsRegInfo, WSAESETSERVICEOP essoperation,
+                          DWORD dwControlFlags)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+INT WSAAPI WSAInstallServiceClassA(LPWSASERVICECLASSINFOA lpServiceClassInfo)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+INT WSAAPI WSAInstallServiceClassW(LPWSASERVICECLASSINFOW lpServiceClassInfo)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+/* No service class can have been installed. */
+INT WSAAPI WSARemoveServiceClass(LPGUID lpServiceClassId)
+{
+    return ws_fail(started_or(WSATYPE_NOT_FOUND));
+}
+
+INT WSAAPI WSAGetServiceClassInfoA(LPGUID lpProviderId, LPGUID lpServiceClassId,
+                                   LPDWORD lpdwBufSize, LPWSASERVICECLASSINFOA lpServiceClassInfo)
+{
+    return ws_fail(started_or(WSATYPE_NOT_FOUND));
+}
+
+INT WSAAPI WSAGetServiceClassInfoW(LPGUID lpProviderId, LPGUID lpServiceClassId,
+                                   LPDWORD lpdwBufSize, LPWSASERVICECLASSINFOW lpServiceClassInfo)
+{
+    return ws_fail(started_or(WSATYPE_NOT_FOUND));
+}
+
+INT WSAAPI WSAGetServiceClassNameByClassIdA(LPGUID lpServiceClassId, LPSTR lpszServiceClassName,
+                                            LPDWORD lpdwBufferLength)
+{
+    return ws_fail(started_or(WSATYPE_NOT_FOUND));
+}
+
+INT WSAAPI WSAGetServiceClassNameByClassIdW(LPGUID lpServiceClassId, LPWSTR lpszServiceClassName,
+                                            LPDWORD lpdwBufferLength)
+{
+    return ws_fail(started_or(WSATYPE_NOT_FOUND));
+}
+
+/* WSAEFAULT would invite a retry with a length we never set; the page's other failure is
+   WSA_NOT_ENOUGH_MEMORY. */
+INT WSAAPI WSAEnumNameSpaceProvidersA(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOA lpnspBuffer)
+{
+    return ws_fail(started_or(WSA_NOT_ENOUGH_MEMORY));
+}
+
+INT WSAAPI WSAEnumNameSpaceProvidersW(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOW lpnspBuffer)
+{
+    return ws_fail(started_or(WSA_NOT_ENOUGH_MEMORY));
+}
+
+INT WSAAPI WSAEnumNameSpaceProvidersExA(LPDWORD lpdwBufferLength,
+                                        LPWSANAMESPACE_INFOEXA lpnspBuffer)
+{
+    return ws_fail(started_or(WSA_NOT_ENOUGH_MEMORY));
+}
+
+INT WSAAPI WSAEnumNameSpaceProvidersExW(LPDWORD lpdwBufferLength,
+                                        LPWSANAMESPACE_INFOEXW lpnspBuffer)
+{
+    return ws_fail(started_or(WSA_NOT_ENOUGH_MEMORY));
+}
+
+/* ==== Overlapped and extension socket functions beyond WSASend/WSARecv (issue 3) ==== */
+
+int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF lpCallerData,
+                      LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS)
+{
+    return ws_fail(socket_or(s, WSAEOPNOTSUPP));
+}
+
+BOOL PASCAL WSAConnectByList(SOCKET s, PSOCKET_ADDRESS_LIST SocketAddressList,
+                             LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
+                             LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                             const PTIMEVAL timeout, LPWSAOVERLAPPED Reserved)
+{
+    return fail_false(socket_or(s, WSAEINVAL));
+}
+
+SOCKET WSAAPI WSAJoinLeaf(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF lpCallerData,
+                          LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS, DWORD dwFlags)
+{
+    SetLastError(socket_or(s, WSAEOPNOTSUPP));
+    return INVALID_SOCKET;
+}
+
+int WSAAPI WSASendMsg(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNumberOfBytesSent,
+                      LPWSAOVERLAPPED lpOverlapped,
+                      LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return ws_fail(socket_or(s, WSAEOPNOTSUPP));
+}
+
+BOOL WSAAPI WSAGetQOSByName(SOCKET s, LPWSABUF lpQOSName, LPQOS lpQOS)
+{
+    return fail_false(socket_or(s, WSAEINVAL));
+}
+
+/*
+ * Our transports (TCP, UDP, raw IP) carry no disconnect data, so these are shutdown: the
+ * WSASendDisconnect page asks for WSAENOPROTOOPT when data is offered anyway; the
+ * WSARecvDisconnect page lets TCP/IP implementations without disconnect data ignore the buffer.
+ */
+int WSAAPI WSASendDisconnect(SOCKET s, LPWSABUF lpOutboundDisconnectData)
+{
+    int err;
+    if (!ws_enter(s, &err)) return ws_fail(err);
+    if (lpOutboundDisconnectData) return ws_fail(WSAENOPROTOOPT);
+    return shutdown(s, SD_SEND);
+}
+
+int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF lpInboundDisconnectData)
+{
+    return shutdown(s, SD_RECEIVE);
+}
+
+/* ==== Catalog, service provider interface (WSC/WPU), ws2help (Wah) (issue 7) ==== */
+
+/* The protocol catalog is not built yet. */
+int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer,
+                             LPDWORD lpdwBufferLength)
+{
+    return ws_fail(started_or(WSAENETDOWN));
+}
+
+int WSAAPI WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                             LPDWORD lpdwBufferLength)
+{
+    return ws_fail(started_or(WSAENETDOWN));
+}
+
+INT WSAAPI WSAProviderConfigChange(LPHANDLE lpNotificationHandle, LPWSAOVERLAPPED lpOverlapped,
+                                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return ws_fail(started_or(WSAENETDOWN));
+}
+
+/* Namespace provider version 2 registration: nothing can be advertised yet. */
+INT WSAAPI WSAAdvertiseProvider(const GUID *puuidProviderId, const LPCNSPV2_ROUTINE *pNSPv2Routine)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+INT WSPAPI WSAUnadvertiseProvider(const GUID *puuidProviderId)
+{
+    return ws_fail(started_or(WSAEINVAL));
+}
+
+INT WSPAPI WSAProviderCompleteAsyncCall(HANDLE hAsyncCall, INT iRetCode)
+{
+    return ws_fail(WSAEINVAL);
+}
+
+/*
+ * The hook through which the system's window code posts the messages of the WSAAsync* calls.
+ * It is kept; nothing posts through it until those calls exist (issue 4).
+ */
+static void *volatile ws_post_routine;
+
+int WSAAPI WSApSetPostRoutine(void *routine)
+{
+    ws_post_routine = routine;
+    return 0;
+}
+
+/* WSC: reading, writing and ordering the catalog. No provider is installed under a GUID. */
+int WSPAPI WSCEnumProtocols(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                            LPDWORD lpdwBufferLength, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+int WSPAPI WSCEnumProtocols32(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                              LPDWORD lpdwBufferLength, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+int WSPAPI WSCGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                              LPINT lpProviderDllPathLen, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+int WSPAPI WSCGetProviderPath32(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                                LPINT lpProviderDllPathLen, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+int WSPAPI WSCGetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                              size_t *InfoSize, DWORD Flags, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+int WSPAPI WSCGetProviderInfo32(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                                size_t *InfoSize, DWORD Flags, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+int WSPAPI WSCSetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                              size_t InfoSize, DWORD Flags, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+int WSPAPI WSCSetProviderInfo32(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                                size_t InfoSize, DWORD Flags, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+int WSPAPI WSCDeinstallProvider(LPGUID lpProviderId, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+int WSPAPI WSCDeinstallProvider32(LPGUID lpProviderId, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+/* Writing the catalog: WSANO_RECOVERY, the pages' "a Winsock catalog function failed". */
+int WSPAPI WSCInstallProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                              const LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
+                              LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSANO_RECOVERY);
+}
+
+int WSPAPI WSCInstallProvider64_32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                                   const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                                   DWORD dwNumberOfEntries, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSANO_RECOVERY);
+}
+
+int WSPAPI WSCInstallProviderAndChains64_32(
+    const LPGUID lpProviderId, const LPWSTR lpszProviderDllPath, const LPWSTR lpszProviderDllPath32,
+    const LPWSTR lpszLspName, DWORD dwServiceFlags, const LPWSAPROTOCOL_INFO lpProtocolInfoList,
+    DWORD dwNumberOfEntries, LPDWORD lpdwCatalogEntryId, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSANO_RECOVERY);
+}
+
+int WSPAPI WSCUpdateProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                             const LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
+                             LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSANO_RECOVERY);
+}
+
+int WSPAPI WSCUpdateProvider32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                               const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                               DWORD dwNumberOfEntries, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSANO_RECOVERY);
+}
+
+/* These two return the error itself (ERROR_SUCCESS on success). */
+int WSPAPI WSCWriteProviderOrder(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries)
+{
+    return fail_code(WSANO_RECOVERY);
+}
+
+int WSPAPI WSCWriteProviderOrder32(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries)
+{
+    return fail_code(WSANO_RECOVERY);
+}
+
+int WSPAPI WSCWriteNameSpaceOrder(LPGUID lpProviderId, DWORD dwNumberOfEntries)
+{
+    return fail_code(WSANO_RECOVERY);
+}
+
+int WSPAPI WSCWriteNameSpaceOrder32(LPGUID lpProviderId, DWORD dwNumberOfEntries)
+{
+    return fail_code(WSANO_RECOVERY);
+}
+
+INT WSPAPI WSCInstallNameSpace(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
+                               DWORD dwVersion, LPGUID lpProviderId)
+{
+    return ws_fail(WSANO_RECOVERY);
+}
+
+INT WSPAPI WSCInstallNameSpace32(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
+                                 DWORD dwVersion, LPGUID lpProviderId)
+{
+    return ws_fail(WSANO_RECOVERY);
+}
+
+int WSAAPI WSCInstallNameSpaceEx(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
+                                 DWORD dwVersion, LPGUID lpProviderId, LPBLOB lpProviderInfo)
+{
+    return ws_fail(WSANO_RECOVERY);
+}
+
+int WSAAPI WSCInstallNameSpaceEx32(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
+                                   DWORD dwVersion, LPGUID lpProviderId, LPBLOB lpProviderInfo)
+{
+    return ws_fail(WSANO_RECOVERY);
+}
+
+INT WSPAPI WSCUnInstallNameSpace(LPGUID lpProviderId)
+{
+    return ws_fail(WSAEINVAL);
+}
+
+INT WSPAPI WSCUnInstallNameSpace32(LPGUID lpProviderId)
+{
+    return ws_fail(WSAEINVAL);
+}
+
+INT WSPAPI WSCEnableNSProvider(LPGUID lpProviderId, BOOL fEnable)
+{
+    return ws_fail(WSAEINVAL);
+}
+
+INT WSPAPI WSCEnableNSProvider32(LPGUID lpProviderId, BOOL fEnable)
+{
+    return ws_fail(WSAEINVAL);
+}
+
+INT WSAAPI WSCEnumNameSpaceProviders32(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOW lpnspBuffer)
+{
+    return ws_fail(WSA_NOT_ENOUGH_MEMORY);
+}
+
+INT WSPAPI WSCEnumNameSpaceProvidersEx32(LPDWORD lpdwBufferLength,
+                                         LPWSANAMESPACE_INFOEXW lpnspBuffer)
+{
+    return ws_fail(WSA_NOT_ENOUGH_MEMORY);
+}
+
+int WSPAPI WSCGetApplicationCategory(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
+                                     DWORD ExtraLength, DWORD *pPermittedLspCategories,
+                                     LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSANO_RECOVERY);
+}
+
+int WSPAPI WSCSetApplicationCategory(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
+                                     DWORD ExtraLength, DWORD PermittedLspCategories,
+                                     DWORD *pPrevPermLspCat, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSANO_RECOVERY);
+}
+
+/* The socket was not made by WPUCreateSocketHandle: none is. */
+int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, DWORD dwError,
+                                        DWORD cbTransferred, LPINT lpErrno)
+{
+    return fail_errno(lpErrno, WSAEINVAL);
+}
+
+/*
+ * Exports of Windows 10 that no header declares and no page documents. Their argument lists
+ * are not known for certain, so these read none of their arguments (not even an lpErrno) and
+ * report through the last error only.
+ */
+int WSPAPI WSCDeinstallProviderEx(void)
+{
+    return ws_fail(WSAEINVAL);
+}
+
+int WSPAPI WSCEnumProtocolsEx(void)
+{
+    return ws_fail(WSAEINVAL);
+}
+
+int WSPAPI WPUGetProviderPathEx(void)
+{
+    return ws_fail(WSAEINVAL);
+}
+
+int WSPAPI WSCInstallProviderEx(void)
+{
+    return ws_fail(WSANO_RECOVERY);
+}
+
+int WSPAPI WSCUpdateProviderEx(void)
+{
+    return ws_fail(WSANO_RECOVERY);
+}
+
+int WSPAPI WSCWriteProviderOrderEx(void)
+{
+    return fail_code(WSANO_RECOVERY);
+}
+
+int WSPAPI WSCInstallNameSpaceEx2(void)
+{
+    return ws_fail(WSANO_RECOVERY);
+}
+
+int WSPAPI WSCUnInstallNameSpaceEx2(void)
+{
+    return ws_fail(WSAEINVAL);
+}
+
+int WSPAPI WSCGetApplicationCategoryEx(void)
+{
+    return ws_fail(WSANO_RECOVERY);
+}
+
+int WSPAPI WSCSetApplicationCategoryEx(void)
+{
+    return ws_fail(WSANO_RECOVERY);
+}
+
+/*
+ * ws2help's helpers (Wah*), exported by ws2_32 since Windows Vista for layered providers.
+ * Undocumented; the shapes follow the ws2help interface as ReactOS and Wine describe it. They
+ * return a Win32 error code (or NULL / FALSE): ERROR_NOT_SUPPORTED, also set as the last error.
+ */
+static DWORD wah_fail(void)
+{
+    SetLastError(ERROR_NOT_SUPPORTED);
+    return ERROR_NOT_SUPPORTED;
+}
+
+DWORD WINAPI WahOpenApcHelper(HANDLE *helper)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahCloseApcHelper(HANDLE helper)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahOpenCurrentThread(HANDLE helper, LPWSATHREADID thread)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahCloseThread(HANDLE helper, LPWSATHREADID thread)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahQueueUserApc(HANDLE helper, LPWSATHREADID thread, LPWSAUSERAPC routine,
+                             ULONG_PTR context)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahCompleteRequest(HANDLE helper, SOCKET s, LPWSAOVERLAPPED overlapped, DWORD error,
+                                DWORD transferred)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahOpenHandleHelper(HANDLE *helper)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahCloseHandleHelper(HANDLE helper)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahCreateSocketHandle(HANDLE helper, SOCKET *s)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahCloseSocketHandle(HANDLE helper, SOCKET s)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahOpenNotificationHandleHelper(HANDLE *helper)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahCloseNotificationHandleHelper(HANDLE helper)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahCreateNotificationHandle(HANDLE helper, HANDLE *notification)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahWaitForNotification(HANDLE helper, HANDLE notification, LPWSAOVERLAPPED overlapped,
+                                    LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahNotifyAllProcesses(HANDLE notification)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahCreateHandleContextTable(void **table)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahDestroyHandleContextTable(void *table)
+{
+    return wah_fail();
+}
+
+void *WINAPI WahInsertHandleContext(void *table, void *context)
+{
+    wah_fail();
+    return NULL;
+}
+
+DWORD WINAPI WahRemoveHandleContext(void *table, void *context)
+{
+    return wah_fail();
+}
+
+void *WINAPI WahReferenceContextByHandle(void *table, HANDLE handle)
+{
+    wah_fail();
+    return NULL;
+}
+
+BOOL WINAPI WahEnumerateHandleContexts(void *table, void *callback, void *context)
+{
+    wah_fail();
+    return FALSE;
+}
+
+DWORD WINAPI WahEnableNonIFSHandleSupport(void)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahDisableNonIFSHandleSupport(void)
+{
+    return wah_fail();
+}
+
+DWORD WINAPI WahWriteLSPEvent(void)
+{
+    return wah_fail();
+}
+
+/* ==== WEP ==== */
+
+/* The Windows 3.x DLL exit procedure, kept for old imports: nothing to do, and 1 is its
+   "success". */
+int WSAAPI WEP(void)
+{
+    return 1;
+}

@@ -1,0 +1,685 @@
+/*
+ * The export table as a whole, and src/api/stubs.c: every name of def/ws2_32.def resolves (at
+ * its pinned ordinal too), every export the status table marks "not yet" returns its documented
+ * failure without crashing, and the small functions stubs.c implements fully behave as their
+ * reference pages state.
+ *
+ * Stubs are reached through GetProcAddress so that no header prototype is needed; on x64 every
+ * export shares one calling convention, so each is called with twelve zero arguments, of which
+ * it reads the ones it has.
+ */
+#include "ws_test.h"
+#include <stdlib.h>
+#include <ws2spi.h>
+
+typedef ULONG_PTR(WINAPI *any_proc)(ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR,
+                                    ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR,
+                                    ULONG_PTR, ULONG_PTR);
+
+static FARPROC export_of(const char *name)
+{
+    return GetProcAddress(GetModuleHandleA("ws2_32.dll"), name);
+}
+
+/* Calls an export by name with its first argument set and every other one zero. */
+static ULONG_PTR call_export(const char *name, ULONG_PTR first)
+{
+    FARPROC proc = export_of(name);
+    if (!proc) fail_msg("%s is not exported", name);
+    return ((any_proc)(void *)proc)(first, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+}
+
+/* How a stub reports failure. */
+enum result {
+    SOCKET_ERROR_, /* int -1 (SOCKET_ERROR, or -1 of inet_pton) */
+    INVALID_SOCKET_,
+    NULL_,   /* a NULL pointer or handle */
+    FALSE_,  /* BOOL FALSE */
+    CODE,    /* the error itself as the int/DWORD result */
+    NOTHING, /* void, or a partial function that succeeds: the last error stays */
+};
+
+struct stub {
+    const char *name;
+    enum result result;
+    int error; /* with every argument zero, after WSAStartup */
+};
+
+#define NOTSOCK WSAENOTSOCK /* socket stubs given socket 0 */
+
+static const struct stub stubs[] = {
+    /* events, select-style notification, accept, duplication (issue 4) */
+    {"WSAAsyncSelect", SOCKET_ERROR_, NOTSOCK},
+    {"WSAEventSelect", SOCKET_ERROR_, NOTSOCK},
+    {"WSAEnumNetworkEvents", SOCKET_ERROR_, NOTSOCK},
+    {"WSAAccept", INVALID_SOCKET_, NOTSOCK},
+    {"WSADuplicateSocketA", SOCKET_ERROR_, NOTSOCK},
+    {"WSADuplicateSocketW", SOCKET_ERROR_, NOTSOCK},
+    {"WSAPoll", SOCKET_ERROR_, WSAENETDOWN},
+    {"ProcessSocketNotifications", CODE, WSAEOPNOTSUPP},
+    {"WSASetBlockingHook", NULL_, WSAEOPNOTSUPP},
+    {"WSApSetPostRoutine", NOTHING, 0},
+    /* name resolution, address strings, RnR (issue 5) */
+    {"gethostbyaddr", NULL_, WSANO_RECOVERY},
+    {"gethostbyname", NULL_, WSANO_RECOVERY},
+    {"getprotobyname", NULL_, WSANO_RECOVERY},
+    {"getprotobynumber", NULL_, WSANO_RECOVERY},
+    {"getservbyname", NULL_, WSANO_RECOVERY},
+    {"getservbyport", NULL_, WSANO_RECOVERY},
+    {"gethostname", SOCKET_ERROR_, WSAENETDOWN},
+    {"GetHostNameW", SOCKET_ERROR_, WSAENETDOWN},
+    {"WSAAsyncGetHostByAddr", NULL_, WSAENETDOWN},
+    {"WSAAsyncGetHostByName", NULL_, WSAENETDOWN},
+    {"WSAAsyncGetProtoByNumber", NULL_, WSAENETDOWN},
+    {"WSAAsyncGetProtoByName", NULL_, WSAENETDOWN},
+    {"WSAAsyncGetServByPort", NULL_, WSAENETDOWN},
+    {"WSAAsyncGetServByName", NULL_, WSAENETDOWN},
+    {"WSACancelAsyncRequest", SOCKET_ERROR_, WSAEINVAL},
+    {"getaddrinfo", CODE, EAI_FAIL},
+    {"GetAddrInfoW", CODE, EAI_FAIL},
+    {"GetAddrInfoExA", CODE, EAI_FAIL},
+    {"GetAddrInfoExW", CODE, EAI_FAIL},
+    {"GetAddrInfoExCancel", CODE, WSA_INVALID_HANDLE},
+    {"GetAddrInfoExOverlappedResult", CODE, WSAEINVAL},
+    {"SetAddrInfoExA", CODE, EAI_FAIL},
+    {"SetAddrInfoExW", CODE, EAI_FAIL},
+    {"getnameinfo", CODE, EAI_FAIL},
+    {"GetNameInfoW", CODE, EAI_FAIL},
+    {"freeaddrinfo", NOTHING, 0},
+    {"FreeAddrInfoW", NOTHING, 0},
+    {"FreeAddrInfoEx", NOTHING, 0},
+    {"FreeAddrInfoExW", NOTHING, 0},
+    {"inet_ntop", NULL_, WSAEAFNOSUPPORT},
+    {"InetNtopW", NULL_, WSAEAFNOSUPPORT},
+    {"inet_pton", SOCKET_ERROR_, WSAEAFNOSUPPORT},
+    {"InetPtonW", SOCKET_ERROR_, WSAEAFNOSUPPORT},
+    {"WSAAddressToStringA", SOCKET_ERROR_, WSAEINVAL},
+    {"WSAAddressToStringW", SOCKET_ERROR_, WSAEINVAL},
+    {"WSAStringToAddressA", SOCKET_ERROR_, WSAEINVAL},
+    {"WSAStringToAddressW", SOCKET_ERROR_, WSAEINVAL},
+    {"WSAConnectByNameA", FALSE_, NOTSOCK},
+    {"WSAConnectByNameW", FALSE_, NOTSOCK},
+    {"WSALookupServiceBeginA", SOCKET_ERROR_, WSASERVICE_NOT_FOUND},
+    {"WSALookupServiceBeginW", SOCKET_ERROR_, WSASERVICE_NOT_FOUND},
+    {"WSALookupServiceNextA", SOCKET_ERROR_, WSA_INVALID_HANDLE},
+    {"WSALookupServiceNextW", SOCKET_ERROR_, WSA_INVALID_HANDLE},
+    {"WSALookupServiceEnd", SOCKET_ERROR_, WSA_INVALID_HANDLE},
+    {"WSANSPIoctl", SOCKET_ERROR_, WSA_INVALID_HANDLE},
+    {"WSASetServiceA", SOCKET_ERROR_, WSAEINVAL},
+    {"WSASetServiceW", SOCKET_ERROR_, WSAEINVAL},
+    {"WSAInstallServiceClassA", SOCKET_ERROR_, WSAEINVAL},
+    {"WSAInstallServiceClassW", SOCKET_ERROR_, WSAEINVAL},
+    {"WSARemoveServiceClass", SOCKET_ERROR_, WSATYPE_NOT_FOUND},
+    {"WSAGetServiceClassInfoA", SOCKET_ERROR_, WSATYPE_NOT_FOUND},
+    {"WSAGetServiceClassInfoW", SOCKET_ERROR_, WSATYPE_NOT_FOUND},
+    {"WSAGetServiceClassNameByClassIdA", SOCKET_ERROR_, WSATYPE_NOT_FOUND},
+    {"WSAGetServiceClassNameByClassIdW", SOCKET_ERROR_, WSATYPE_NOT_FOUND},
+    {"WSAEnumNameSpaceProvidersA", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
+    {"WSAEnumNameSpaceProvidersW", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
+    {"WSAEnumNameSpaceProvidersExA", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
+    {"WSAEnumNameSpaceProvidersExW", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
+    /* overlapped and extension socket functions (issue 3) */
+    {"WSAConnect", SOCKET_ERROR_, NOTSOCK},
+    {"WSAConnectByList", FALSE_, NOTSOCK},
+    {"WSAJoinLeaf", INVALID_SOCKET_, NOTSOCK},
+    {"WSASendMsg", SOCKET_ERROR_, NOTSOCK},
+    {"WSAGetQOSByName", FALSE_, NOTSOCK},
+    /* catalog, WSC/WPU, ws2help (issue 7) */
+    {"WSAEnumProtocolsA", SOCKET_ERROR_, WSAENETDOWN},
+    {"WSAEnumProtocolsW", SOCKET_ERROR_, WSAENETDOWN},
+    {"WSAProviderConfigChange", SOCKET_ERROR_, WSAENETDOWN},
+    {"WSAAdvertiseProvider", SOCKET_ERROR_, WSAEINVAL},
+    {"WSAUnadvertiseProvider", SOCKET_ERROR_, WSAEINVAL},
+    {"WSAProviderCompleteAsyncCall", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCEnumProtocols", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCEnumProtocols32", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCEnumProtocolsEx", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCGetProviderPath", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCGetProviderPath32", SOCKET_ERROR_, WSAEINVAL},
+    {"WPUGetProviderPathEx", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCGetProviderInfo", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCGetProviderInfo32", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCSetProviderInfo", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCSetProviderInfo32", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCDeinstallProvider", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCDeinstallProvider32", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCDeinstallProviderEx", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCInstallProvider", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCInstallProvider64_32", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCInstallProviderAndChains64_32", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCInstallProviderEx", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCUpdateProvider", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCUpdateProvider32", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCUpdateProviderEx", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCWriteProviderOrder", CODE, WSANO_RECOVERY},
+    {"WSCWriteProviderOrder32", CODE, WSANO_RECOVERY},
+    {"WSCWriteProviderOrderEx", CODE, WSANO_RECOVERY},
+    {"WSCWriteNameSpaceOrder", CODE, WSANO_RECOVERY},
+    {"WSCWriteNameSpaceOrder32", CODE, WSANO_RECOVERY},
+    {"WSCInstallNameSpace", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCInstallNameSpace32", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCInstallNameSpaceEx", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCInstallNameSpaceEx32", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCInstallNameSpaceEx2", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCUnInstallNameSpace", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCUnInstallNameSpace32", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCUnInstallNameSpaceEx2", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCEnableNSProvider", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCEnableNSProvider32", SOCKET_ERROR_, WSAEINVAL},
+    {"WSCEnumNameSpaceProviders32", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
+    {"WSCEnumNameSpaceProvidersEx32", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
+    {"WSCGetApplicationCategory", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCGetApplicationCategoryEx", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCSetApplicationCategory", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WSCSetApplicationCategoryEx", SOCKET_ERROR_, WSANO_RECOVERY},
+    {"WPUCompleteOverlappedRequest", SOCKET_ERROR_, WSAEINVAL},
+    {"WahOpenApcHelper", CODE, ERROR_NOT_SUPPORTED},
+    {"WahCloseApcHelper", CODE, ERROR_NOT_SUPPORTED},
+    {"WahOpenCurrentThread", CODE, ERROR_NOT_SUPPORTED},
+    {"WahCloseThread", CODE, ERROR_NOT_SUPPORTED},
+    {"WahQueueUserApc", CODE, ERROR_NOT_SUPPORTED},
+    {"WahCompleteRequest", CODE, ERROR_NOT_SUPPORTED},
+    {"WahOpenHandleHelper", CODE, ERROR_NOT_SUPPORTED},
+    {"WahCloseHandleHelper", CODE, ERROR_NOT_SUPPORTED},
+    {"WahCreateSocketHandle", CODE, ERROR_NOT_SUPPORTED},
+    {"WahCloseSocketHandle", CODE, ERROR_NOT_SUPPORTED},
+    {"WahOpenNotificationHandleHelper", CODE, ERROR_NOT_SUPPORTED},
+    {"WahCloseNotificationHandleHelper", CODE, ERROR_NOT_SUPPORTED},
+    {"WahCreateNotificationHandle", CODE, ERROR_NOT_SUPPORTED},
+    {"WahWaitForNotification", CODE, ERROR_NOT_SUPPORTED},
+    {"WahNotifyAllProcesses", CODE, ERROR_NOT_SUPPORTED},
+    {"WahCreateHandleContextTable", CODE, ERROR_NOT_SUPPORTED},
+    {"WahDestroyHandleContextTable", CODE, ERROR_NOT_SUPPORTED},
+    {"WahInsertHandleContext", NULL_, ERROR_NOT_SUPPORTED},
+    {"WahRemoveHandleContext", CODE, ERROR_NOT_SUPPORTED},
+    {"WahReferenceContextByHandle", NULL_, ERROR_NOT_SUPPORTED},
+    {"WahEnumerateHandleContexts", FALSE_, ERROR_NOT_SUPPORTED},
+    {"WahEnableNonIFSHandleSupport", CODE, ERROR_NOT_SUPPORTED},
+    {"WahDisableNonIFSHandleSupport", CODE, ERROR_NOT_SUPPORTED},
+    {"WahWriteLSPEvent", CODE, ERROR_NOT_SUPPORTED},
+};
+
+#define SENTINEL 0x5eed
+
+/* Calls a stub and checks its result; `error` overrides the table's expected error. */
+static void check_stub(const struct stub *stub, ULONG_PTR first, int error)
+{
+    ULONG_PTR ret;
+    int got;
+
+    WSASetLastError(SENTINEL);
+    ret = call_export(stub->name, first);
+    got = WSAGetLastError();
+    switch (stub->result) {
+    case SOCKET_ERROR_:
+        if ((int)ret != SOCKET_ERROR) fail_msg("%s returned %d", stub->name, (int)ret);
+        break;
+    case INVALID_SOCKET_:
+        if ((SOCKET)ret != INVALID_SOCKET)
+            fail_msg("%s returned %#llx", stub->name, (unsigned long long)ret);
+        break;
+    case NULL_:
+        if (ret) fail_msg("%s returned %#llx", stub->name, (unsigned long long)ret);
+        break;
+    case FALSE_:
+        if ((int)ret) fail_msg("%s returned %d", stub->name, (int)ret);
+        break;
+    case CODE:
+        if ((int)ret != error) fail_msg("%s returned %d, expected %d", stub->name, (int)ret, error);
+        break;
+    case NOTHING: error = SENTINEL; break;
+    }
+    if (got != error) fail_msg("%s: last error %d, expected %d", stub->name, got, error);
+}
+
+static const struct stub *find_stub(const char *name)
+{
+    for (size_t i = 0; i < ARRAYSIZE(stubs); i++)
+        if (!strcmp(stubs[i].name, name)) return &stubs[i];
+    fail_msg("%s is not in this test's stub table", name);
+    return NULL;
+}
+
+/* ---- the source files the export table is built from ---- */
+
+/* A file of the source tree, whose location ctest passes in OPENWS2_SOURCE_DIR. */
+static char *read_source_file(const char *relative)
+{
+    const char *dir = getenv("OPENWS2_SOURCE_DIR");
+    char path[MAX_PATH];
+    FILE *f;
+    long size;
+    char *text;
+
+    if (!dir) fail_msg("OPENWS2_SOURCE_DIR is not set (run the test through ctest)");
+    snprintf(path, sizeof(path), "%s/%s", dir, relative);
+    if (!(f = fopen(path, "rb"))) {
+        /* A Unix path, seen from Windows: it lives on the drive mapped to the root. */
+        snprintf(path, sizeof(path), "Z:%s/%s", dir, relative);
+        f = fopen(path, "rb");
+    }
+    if (!f) fail_msg("cannot open %s/%s", dir, relative);
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    text = malloc(size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, size, f), size);
+    text[size] = 0;
+    fclose(f);
+    return text;
+}
+
+/* Copies the next whitespace-delimited word of `line` into `word`; returns the rest or NULL. */
+static const char *next_word(const char *line, char *word, size_t size)
+{
+    size_t n = 0;
+    while (*line == ' ' || *line == '\t') line++;
+    if (!*line || *line == '\r' || *line == '\n') return NULL;
+    while (*line && !strchr(" \t\r\n", *line)) {
+        if (n + 1 < size) word[n++] = *line;
+        line++;
+    }
+    word[n] = 0;
+    return line;
+}
+
+static void test_every_def_name_resolves_and_pinned_ordinals_match(void **state)
+{
+    char *def = read_source_file("def/ws2_32.def");
+    BOOL in_exports = FALSE;
+    int names = 0;
+    (void)state;
+    for (char *line = strtok(def, "\n"); line; line = strtok(NULL, "\n")) {
+        char name[128], ordinal[16];
+        const char *rest;
+        FARPROC by_name;
+        char *comment = strchr(line, ';');
+        if (comment) *comment = 0;
+        if (!(rest = next_word(line, name, sizeof(name)))) continue;
+        if (!strcmp(name, "EXPORTS")) {
+            in_exports = TRUE;
+            continue;
+        }
+        if (!in_exports) continue;
+        names++;
+        by_name = export_of(name);
+        if (!by_name) fail_msg("%s does not resolve", name);
+        if (next_word(rest, ordinal, sizeof(ordinal)) && ordinal[0] == '@') {
+            FARPROC by_ordinal =
+                GetProcAddress(GetModuleHandleA("ws2_32.dll"), MAKEINTRESOURCEA(atoi(ordinal + 1)));
+            if (by_ordinal != by_name) fail_msg("%s is not at ordinal %s", name, ordinal + 1);
+        }
+    }
+    assert_int_equal(names, 196);
+    free(def);
+}
+
+static void test_every_export_marked_not_yet_is_in_the_stub_table(void **state)
+{
+    char *table = read_source_file("docs/EXPORTS.md");
+    char *rows_text = read_source_file("docs/EXPORTS.md");
+    int rows = 0, stubbed = 0;
+    (void)state;
+    for (char *line = strtok(rows_text, "\n"); line; line = strtok(NULL, "\n")) {
+        char name[128], status[32];
+        /* Rows read "| name | ordinal | status | notes |". */
+        if (sscanf(line, "| %127[^ |] | %*[^ |] | %31[^|]|", name, status) != 2) continue;
+        if (!strcmp(name, "name") || name[0] == '-') continue;
+        rows++;
+        if (!strcmp(status, "not yet ")) {
+            find_stub(name);
+            stubbed++;
+        }
+    }
+    assert_int_equal(rows, 196);
+    print_message("%d exports are stubs\n", stubbed);
+    /* And every name in the stub table is still a stub or a partial implementation. */
+    for (size_t i = 0; i < ARRAYSIZE(stubs); i++) {
+        char needle[160], *row, *end;
+        snprintf(needle, sizeof(needle), "| %s | ", stubs[i].name);
+        if (!(row = strstr(table, needle))) fail_msg("%s has no row in EXPORTS.md", stubs[i].name);
+        end = strchr(row, '\n');
+        if (end) *end = 0;
+        if (!strstr(row, "| not yet |") && !strstr(row, "| partial |"))
+            fail_msg("%s is marked implemented: move it out of the stub table", stubs[i].name);
+        if (end) *end = '\n';
+    }
+    free(rows_text);
+    free(table);
+}
+
+/* ---- the stubs ---- */
+
+static void test_every_stub_returns_its_documented_failure_for_zero_arguments(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < ARRAYSIZE(stubs); i++) check_stub(&stubs[i], 0, stubs[i].error);
+}
+
+static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **state)
+{
+    static const char *const names[] = {
+        "WSAAsyncSelect",
+        "WSAEventSelect",
+        "WSAAccept",
+        "WSAPoll",
+        "WSASetBlockingHook",
+        "gethostbyname",
+        "gethostname",
+        "WSAAsyncGetHostByName",
+        "getaddrinfo",
+        "GetAddrInfoW",
+        "getnameinfo",
+        "WSAAddressToStringA",
+        "WSAStringToAddressW",
+        "WSALookupServiceBeginW",
+        "WSAEnumNameSpaceProvidersW",
+        "WSAConnect",
+        "WSASendMsg",
+        "WSAJoinLeaf",
+        "WSAEnumProtocolsA",
+        "WSAEnumProtocolsW",
+        "ProcessSocketNotifications",
+    };
+    (void)state;
+    assert_int_equal(WSACleanup(), 0);
+    for (size_t i = 0; i < ARRAYSIZE(names); i++)
+        check_stub(find_stub(names[i]), 0, WSANOTINITIALISED);
+    /* The pure ones do not need WSAStartup. */
+    check_stub(find_stub("inet_pton"), 0, WSAEAFNOSUPPORT);
+    check_stub(find_stub("WSCEnumProtocols"), 0, WSAEINVAL);
+    assert_int_equal(ws_test_startup(NULL), 0);
+}
+
+static void test_socket_stubs_on_a_socket_fail_with_their_not_available_error(void **state)
+{
+    static const struct {
+        const char *name;
+        int error;
+    } cases[] = {
+        {"WSAAsyncSelect", WSAENETDOWN},       {"WSAEventSelect", WSAENETDOWN},
+        {"WSAEnumNetworkEvents", WSAENETDOWN}, {"WSAAccept", WSAEOPNOTSUPP},
+        {"WSADuplicateSocketA", WSAENETDOWN},  {"WSADuplicateSocketW", WSAENETDOWN},
+        {"WSAConnect", WSAEOPNOTSUPP},         {"WSAJoinLeaf", WSAEOPNOTSUPP},
+        {"WSASendMsg", WSAEOPNOTSUPP},         {"WSAConnectByList", WSAEINVAL},
+        {"WSAConnectByNameA", WSAEINVAL},      {"WSAConnectByNameW", WSAEINVAL},
+        {"WSAGetQOSByName", WSAEINVAL},
+    };
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    (void)state;
+    assert_true(s != INVALID_SOCKET);
+    for (size_t i = 0; i < ARRAYSIZE(cases); i++)
+        check_stub(find_stub(cases[i].name), s, cases[i].error);
+    closesocket(s);
+}
+
+static void test_provider_interface_stubs_also_report_through_lpErrno(void **state)
+{
+    DWORD len = 1234;
+    int err = 0;
+    GUID guid = {0};
+    (void)state;
+    assert_int_equal(WSCEnumProtocols(NULL, NULL, &len, &err), SOCKET_ERROR);
+    assert_int_equal(err, WSAEINVAL);
+    assert_int_equal(len, 1234);
+    err = 0;
+    assert_int_equal(WSCDeinstallProvider(&guid, &err), SOCKET_ERROR);
+    assert_int_equal(err, WSAEINVAL);
+    err = 0;
+    assert_int_equal(WSCInstallProvider(&guid, L"x.dll", NULL, 0, &err), SOCKET_ERROR);
+    assert_int_equal(err, WSANO_RECOVERY);
+    err = 0;
+    assert_int_equal(WPUCompleteOverlappedRequest(0, NULL, 0, 0, &err), SOCKET_ERROR);
+    assert_int_equal(err, WSAEINVAL);
+    /* A bad lpErrno is not written. */
+    assert_int_equal(WSCEnumProtocols(NULL, NULL, &len, (LPINT)(ULONG_PTR)0x10), SOCKET_ERROR);
+}
+
+static void test_getaddrinfo_stubs_clear_the_result_pointer(void **state)
+{
+    struct addrinfo *res = (struct addrinfo *)(ULONG_PTR)0x1234;
+    ADDRINFOW *resw = (ADDRINFOW *)(ULONG_PTR)0x1234;
+    (void)state;
+    assert_int_equal(getaddrinfo("127.0.0.1", "80", NULL, &res), EAI_FAIL);
+    assert_null(res);
+    assert_int_equal(GetAddrInfoW(L"127.0.0.1", L"80", NULL, &resw), EAI_FAIL);
+    assert_null(resw);
+    freeaddrinfo(res);
+    FreeAddrInfoW(resw);
+}
+
+/* ---- the small functions stubs.c implements fully ---- */
+
+static void test_WSACreateEvent_makes_a_nonsignaled_manual_reset_event(void **state)
+{
+    WSAEVENT ev = WSACreateEvent();
+    (void)state;
+    assert_true(ev != WSA_INVALID_EVENT);
+    assert_int_equal(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+    assert_true(WSASetEvent(ev));
+    /* Manual reset: waiting does not reset it. */
+    assert_int_equal(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    assert_int_equal(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    assert_true(WSAResetEvent(ev));
+    assert_int_equal(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+    assert_true(WSACloseEvent(ev));
+}
+
+static void
+test_WSAWaitForMultipleEvents_reports_the_first_signaled_event_or_a_timeout(void **state)
+{
+    WSAEVENT ev[3];
+    (void)state;
+    for (int i = 0; i < 3; i++) ev[i] = WSACreateEvent();
+    assert_int_equal(WSAWaitForMultipleEvents(3, ev, FALSE, 0, FALSE), WSA_WAIT_TIMEOUT);
+    WSASetEvent(ev[2]);
+    assert_int_equal(WSAWaitForMultipleEvents(3, ev, FALSE, 0, FALSE), WSA_WAIT_EVENT_0 + 2);
+    assert_int_equal(WSAWaitForMultipleEvents(3, ev, TRUE, 0, FALSE), WSA_WAIT_TIMEOUT);
+    WSASetEvent(ev[0]);
+    WSASetEvent(ev[1]);
+    assert_int_equal(WSAWaitForMultipleEvents(3, ev, FALSE, 0, FALSE), WSA_WAIT_EVENT_0);
+    assert_int_equal(WSAWaitForMultipleEvents(3, ev, TRUE, WSA_INFINITE, FALSE), WSA_WAIT_EVENT_0);
+    for (int i = 0; i < 3; i++) WSACloseEvent(ev[i]);
+}
+
+static VOID CALLBACK note_apc(ULONG_PTR arg)
+{
+    *(int *)arg = 1;
+}
+
+static void test_alertable_WSAWaitForMultipleEvents_returns_WSA_WAIT_IO_COMPLETION(void **state)
+{
+    WSAEVENT ev = WSACreateEvent();
+    int ran = 0;
+    (void)state;
+    assert_true(QueueUserAPC(note_apc, GetCurrentThread(), (ULONG_PTR)&ran));
+    assert_int_equal(WSAWaitForMultipleEvents(1, &ev, FALSE, WSA_INFINITE, TRUE),
+                     WSA_WAIT_IO_COMPLETION);
+    assert_int_equal(ran, 1);
+    WSACloseEvent(ev);
+}
+
+static void
+test_WSAWaitForMultipleEvents_with_bad_counts_fails_with_WSA_INVALID_PARAMETER(void **state)
+{
+    WSAEVENT ev[WSA_MAXIMUM_WAIT_EVENTS + 1];
+    (void)state;
+    for (int i = 0; i <= WSA_MAXIMUM_WAIT_EVENTS; i++) ev[i] = WSACreateEvent();
+    WSASetLastError(0);
+    assert_wsa_error(WSAWaitForMultipleEvents(0, ev, FALSE, 0, FALSE), WSA_WAIT_FAILED,
+                     WSA_INVALID_PARAMETER);
+    assert_wsa_error(WSAWaitForMultipleEvents(WSA_MAXIMUM_WAIT_EVENTS + 1, ev, FALSE, 0, FALSE),
+                     WSA_WAIT_FAILED, WSA_INVALID_PARAMETER);
+    assert_wsa_error(WSAWaitForMultipleEvents(1, NULL, FALSE, 0, FALSE), WSA_WAIT_FAILED,
+                     WSA_INVALID_PARAMETER);
+    /* 64 is allowed. */
+    WSASetEvent(ev[63]);
+    assert_int_equal(WSAWaitForMultipleEvents(WSA_MAXIMUM_WAIT_EVENTS, ev, FALSE, 0, FALSE),
+                     WSA_WAIT_EVENT_0 + 63);
+    for (int i = 0; i <= WSA_MAXIMUM_WAIT_EVENTS; i++) WSACloseEvent(ev[i]);
+}
+
+static void test_event_functions_on_a_bad_handle_fail_with_WSA_INVALID_HANDLE(void **state)
+{
+    WSAEVENT ev = WSACreateEvent();
+    (void)state;
+    assert_true(WSACloseEvent(ev));
+    WSASetLastError(0);
+    assert_wsa_error(WSACloseEvent(ev), FALSE, WSA_INVALID_HANDLE);
+    assert_wsa_error(WSASetEvent(ev), FALSE, WSA_INVALID_HANDLE);
+    assert_wsa_error(WSAResetEvent(ev), FALSE, WSA_INVALID_HANDLE);
+    assert_wsa_error(WSACloseEvent(NULL), FALSE, WSA_INVALID_HANDLE);
+    assert_wsa_error(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE), WSA_WAIT_FAILED,
+                     WSA_INVALID_HANDLE);
+}
+
+static void test_event_functions_work_without_WSAStartup_as_on_Windows(void **state)
+{
+    WSAEVENT ev;
+    (void)state;
+    assert_int_equal(WSACleanup(), 0);
+    ev = WSACreateEvent();
+    assert_true(ev != WSA_INVALID_EVENT);
+    assert_true(WSASetEvent(ev));
+    assert_int_equal(WSAWaitForMultipleEvents(1, &ev, TRUE, 0, FALSE), WSA_WAIT_EVENT_0);
+    assert_true(WSAResetEvent(ev));
+    assert_true(WSACloseEvent(ev));
+    assert_int_equal(ws_test_startup(NULL), 0);
+}
+
+static void test_blocking_hook_calls_for_Winsock_2_fail_with_WSAEOPNOTSUPP(void **state)
+{
+    (void)state;
+    WSASetLastError(0);
+    assert_false(WSAIsBlocking());
+    assert_socket_error(WSACancelBlockingCall(), WSAEOPNOTSUPP);
+    assert_socket_error(WSAUnhookBlockingHook(), WSAEOPNOTSUPP);
+    assert_null(WSASetBlockingHook((FARPROC)(void *)note_apc));
+    assert_int_equal(WSAGetLastError(), WSAEOPNOTSUPP);
+}
+
+static void test_blocking_hook_calls_for_WinSock_1_1_find_no_blocking_call(void **state)
+{
+    WSADATA data;
+    (void)state;
+    assert_int_equal(WSAStartup(MAKEWORD(1, 1), &data), 0);
+    assert_false(WSAIsBlocking());
+    WSASetLastError(0);
+    assert_socket_error(WSACancelBlockingCall(), WSAEINVAL);
+    assert_int_equal(WSAUnhookBlockingHook(), 0);
+    assert_int_equal(WSACleanup(), 0);
+    /* Give the rest of the group its 2.2 again. */
+    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &data), 0);
+    assert_int_equal(WSACleanup(), 0);
+}
+
+static void test_blocking_hook_calls_before_WSAStartup_fail_with_WSANOTINITIALISED(void **state)
+{
+    (void)state;
+    assert_int_equal(WSACleanup(), 0);
+    WSASetLastError(0);
+    assert_false(WSAIsBlocking());
+    assert_socket_error(WSACancelBlockingCall(), WSANOTINITIALISED);
+    assert_socket_error(WSAUnhookBlockingHook(), WSANOTINITIALISED);
+    assert_int_equal(ws_test_startup(NULL), 0);
+}
+
+static void test_WEP_does_nothing_and_returns_1(void **state)
+{
+    (void)state;
+    WSASetLastError(SENTINEL);
+    assert_int_equal((int)call_export("WEP", 0), 1);
+    assert_int_equal(WSAGetLastError(), SENTINEL);
+}
+
+static void test_WSASendDisconnect_shuts_down_sending(void **state)
+{
+    SOCKET client, server;
+    char buf[8];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSASendDisconnect(client, NULL), 0);
+    /* The peer sees the end of the stream; the other direction still works. */
+    assert_int_equal(recv(server, buf, sizeof(buf), 0), 0);
+    assert_int_equal(send(server, "ok", 2, 0), 2);
+    assert_int_equal(recv(client, buf, sizeof(buf), 0), 2);
+    assert_socket_error(send(client, "x", 1, 0), WSAESHUTDOWN);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_WSASendDisconnect_with_disconnect_data_fails_with_WSAENOPROTOOPT(void **state)
+{
+    SOCKET client, server;
+    char data[4] = "bye";
+    WSABUF buf = {sizeof(data), data};
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_socket_error(WSASendDisconnect(client, &buf), WSAENOPROTOOPT);
+    /* Nothing was shut down. */
+    assert_int_equal(send(client, "x", 1, 0), 1);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_WSARecvDisconnect_shuts_down_receiving(void **state)
+{
+    SOCKET client, server;
+    char buf[8];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSARecvDisconnect(client, NULL), 0);
+    assert_socket_error(recv(client, buf, sizeof(buf), 0), WSAESHUTDOWN);
+    /* Sending still works. */
+    assert_int_equal(send(client, "x", 1, 0), 1);
+    assert_int_equal(recv(server, buf, sizeof(buf), 0), 1);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_disconnect_calls_check_startup_and_the_socket(void **state)
+{
+    HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    (void)state;
+    WSASetLastError(0);
+    assert_socket_error(WSASendDisconnect((SOCKET)event, NULL), WSAENOTSOCK);
+    assert_socket_error(WSARecvDisconnect((SOCKET)event, NULL), WSAENOTSOCK);
+    assert_socket_error(WSASendDisconnect(INVALID_SOCKET, NULL), WSAENOTSOCK);
+    assert_int_equal(WSACleanup(), 0);
+    assert_socket_error(WSASendDisconnect((SOCKET)event, NULL), WSANOTINITIALISED);
+    assert_socket_error(WSARecvDisconnect((SOCKET)event, NULL), WSANOTINITIALISED);
+    assert_int_equal(ws_test_startup(NULL), 0);
+    CloseHandle(event);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_def_name_resolves_and_pinned_ordinals_match),
+        cmocka_unit_test(test_every_export_marked_not_yet_is_in_the_stub_table),
+        cmocka_unit_test(test_every_stub_returns_its_documented_failure_for_zero_arguments),
+        cmocka_unit_test(test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED),
+        cmocka_unit_test(test_socket_stubs_on_a_socket_fail_with_their_not_available_error),
+        cmocka_unit_test(test_provider_interface_stubs_also_report_through_lpErrno),
+        cmocka_unit_test(test_getaddrinfo_stubs_clear_the_result_pointer),
+        cmocka_unit_test(test_WSACreateEvent_makes_a_nonsignaled_manual_reset_event),
+        cmocka_unit_test(
+            test_WSAWaitForMultipleEvents_reports_the_first_signaled_event_or_a_timeout),
+        cmocka_unit_test(test_alertable_WSAWaitForMultipleEvents_returns_WSA_WAIT_IO_COMPLETION),
+        cmocka_unit_test(
+            test_WSAWaitForMultipleEvents_with_bad_counts_fails_with_WSA_INVALID_PARAMETER),
+        cmocka_unit_test(test_event_functions_on_a_bad_handle_fail_with_WSA_INVALID_HANDLE),
+        cmocka_unit_test(test_event_functions_work_without_WSAStartup_as_on_Windows),
+        cmocka_unit_test(test_blocking_hook_calls_for_Winsock_2_fail_with_WSAEOPNOTSUPP),
+        cmocka_unit_test(test_blocking_hook_calls_for_WinSock_1_1_find_no_blocking_call),
+        cmocka_unit_test(test_blocking_hook_calls_before_WSAStartup_fail_with_WSANOTINITIALISED),
+        cmocka_unit_test(test_WEP_does_nothing_and_returns_1),
+        cmocka_unit_test(test_WSASendDisconnect_shuts_down_sending),
+        cmocka_unit_test(test_WSASendDisconnect_with_disconnect_data_fails_with_WSAENOPROTOOPT),
+        cmocka_unit_test(test_WSARecvDisconnect_shuts_down_receiving),
+        cmocka_unit_test(test_disconnect_calls_check_startup_and_the_socket),
+    };
+    ws_test_require_openws2();
+    return cmocka_run_group_tests(tests, ws_test_startup, ws_test_cleanup);
+}
