@@ -17,6 +17,10 @@ NTSTATUS afd_sync_request(SOCKET s, ULONG code, const void *in, ULONG in_len, vo
    WSAEINTR). */
 int afd_error(NTSTATUS status);
 
+/* An address the caller passes in: 0, WSAEFAULT (unreadable or shorter than its family's
+   sockaddr) or WSAEAFNOSUPPORT (a family we do not carry). */
+int afd_check_sockaddr(const struct sockaddr *addr, int len);
+
 /* afd.c: sockets and connections */
 SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g,
                          DWORD flags, LPINT err);

@@ -65,6 +65,14 @@ static void complete_triple(int *af, int *type, int *protocol)
     }
 }
 
+int afd_check_sockaddr(const struct sockaddr *addr, int len)
+{
+    int min;
+    if (!addr || len < (int)sizeof(addr->sa_family) || !ws_readable(addr, len)) return WSAEFAULT;
+    if (!(min = ws_sockaddr_len(addr->sa_family))) return WSAEAFNOSUPPORT;
+    return len < min ? WSAEFAULT : 0;
+}
+
 SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g,
                          DWORD flags, LPINT err)
 {
@@ -142,20 +150,8 @@ int WSPAPI afd_bind(SOCKET s, const struct sockaddr *addr, int len, LPINT err)
     struct afd_bind_in in;
     SOCKADDR_STORAGE bound;
     NTSTATUS status;
-    int min;
 
-    if (!addr || len < (int)sizeof(addr->sa_family) || !ws_readable(addr, len)) {
-        *err = WSAEFAULT;
-        return SOCKET_ERROR;
-    }
-    if (!(min = ws_sockaddr_len(addr->sa_family))) {
-        *err = WSAEAFNOSUPPORT;
-        return SOCKET_ERROR;
-    }
-    if (len < min) {
-        *err = WSAEFAULT;
-        return SOCKET_ERROR;
-    }
+    if ((*err = afd_check_sockaddr(addr, len))) return SOCKET_ERROR;
     if (len > (int)sizeof(in.addr)) len = sizeof(in.addr);
     in.reserved = 0;
     memcpy(&in.addr, addr, len);
@@ -223,24 +219,12 @@ int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF 
         SOCKADDR_STORAGE addr;
     } in;
     NTSTATUS status;
-    int min;
 
     (void)caller_data;
     (void)callee_data;
     (void)sqos;
     (void)gqos;
-    if (!addr || len < (int)sizeof(addr->sa_family) || !ws_readable(addr, len)) {
-        *err = WSAEFAULT;
-        return SOCKET_ERROR;
-    }
-    if (!(min = ws_sockaddr_len(addr->sa_family))) {
-        *err = WSAEAFNOSUPPORT;
-        return SOCKET_ERROR;
-    }
-    if (len < min) {
-        *err = WSAEFAULT;
-        return SOCKET_ERROR;
-    }
+    if ((*err = afd_check_sockaddr(addr, len))) return SOCKET_ERROR;
     if (len > (int)sizeof(in.addr)) len = sizeof(in.addr);
     in.head.addr_len = len;
     in.head.synchronous = TRUE;
