@@ -368,6 +368,41 @@ static void test_inherited_or_duplicated_socket_handle_is_adopted(void **state)
     closesocket(server);
 }
 
+struct blocked_recv {
+    SOCKET s;
+    volatile LONG started;
+    int ret, error;
+};
+
+static DWORD WINAPI blocking_recv_thread(void *arg)
+{
+    struct blocked_recv *b = arg;
+    char buf[8];
+    InterlockedExchange(&b->started, 1);
+    b->ret = recv(b->s, buf, sizeof(buf), 0);
+    b->error = WSAGetLastError();
+    return 0;
+}
+
+static void test_closesocket_makes_a_blocking_recv_in_another_thread_fail_with_WSAEINTR(
+    void **state)
+{
+    SOCKET client, server;
+    struct blocked_recv b = {0};
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    b.s = server;
+    HANDLE t = CreateThread(NULL, 0, blocking_recv_thread, &b, 0, NULL);
+    while (!b.started) Sleep(1);
+    Sleep(300); /* let it block inside recv */
+    assert_int_equal(closesocket(server), 0);
+    assert_int_equal(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CloseHandle(t);
+    assert_int_equal(b.ret, SOCKET_ERROR);
+    assert_int_equal(b.error, WSAEINTR);
+    closesocket(client);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +436,8 @@ int main(void)
         cmocka_unit_test(test_shutdown_send_makes_the_peer_read_end_of_stream),
         cmocka_unit_test(test_closesocket_twice_fails_with_WSAENOTSOCK),
         cmocka_unit_test(test_inherited_or_duplicated_socket_handle_is_adopted),
+        cmocka_unit_test(
+            test_closesocket_makes_a_blocking_recv_in_another_thread_fail_with_WSAEINTR),
     };
     ws_test_require_openws2();
     return cmocka_run_group_tests(tests, ws_test_startup, ws_test_cleanup);
