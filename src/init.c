@@ -16,7 +16,8 @@ volatile LONG ws_startup_count;
 volatile LONG ws_cleanup_epoch;
 static WORD ws_version; /* the version the last successful WSAStartup negotiated */
 
-/* Serialises startup against the final cleanup's walk; never taken on the socket paths. */
+/* Serialises a startup from zero against the final cleanup's walk; never taken on the socket
+   paths, nor by nested startups and cleanups. */
 static SRWLOCK lifecycle_lock = SRWLOCK_INIT;
 
 /* The providers the core reaches sockets through; the final cleanup releases them. */
@@ -57,8 +58,13 @@ int WSAAPI WSAStartup(WORD requested, LPWSADATA data)
     if (!LOBYTE(requested)) return WSAVERNOTSUPPORTED;
     if (!data) return WSAEFAULT;
 
-    AcquireSRWLockExclusive(&lifecycle_lock);
     ws_version = version;
+    /* While the count is above zero no final cleanup can be running: count up without the
+       lock. From zero, take the lock, so as not to overtake a final cleanup still at work. */
+    for (LONG count = ws_startup_count; count > 0; count = ws_startup_count) {
+        if (InterlockedCompareExchange(&ws_startup_count, count + 1, count) == count) return 0;
+    }
+    AcquireSRWLockExclusive(&lifecycle_lock);
     InterlockedIncrement(&ws_startup_count);
     ReleaseSRWLockExclusive(&lifecycle_lock);
     return 0;
@@ -116,6 +122,10 @@ static void close_socket(struct ws_socket *sock, void *ctx)
 
 int WSAAPI WSACleanup(void)
 {
+    /* Every call but the final one only counts down, without the lock. */
+    for (LONG count = ws_startup_count; count > 1; count = ws_startup_count) {
+        if (InterlockedCompareExchange(&ws_startup_count, count - 1, count) == count) return 0;
+    }
     AcquireSRWLockExclusive(&lifecycle_lock);
     if (ws_startup_count <= 0) {
         ReleaseSRWLockExclusive(&lifecycle_lock);

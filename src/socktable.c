@@ -15,6 +15,7 @@
 #define PAGE_COUNT (1u << 14) /* handles up to 2^26: far above the wineserver's handle limit */
 
 static struct ws_socket *volatile pages[PAGE_COUNT];
+static volatile LONG pages_end; /* one past the highest page ever allocated: bounds the walk */
 
 static struct ws_socket *slot_of(SOCKET s, bool create)
 {
@@ -34,6 +35,11 @@ static struct ws_socket *slot_of(SOCKET s, bool create)
         if (prev) {
             VirtualFree(page, 0, MEM_RELEASE);
             page = prev;
+        } else {
+            LONG end = (LONG)(index >> PAGE_BITS) + 1, seen;
+            while ((seen = pages_end) < end &&
+                   InterlockedCompareExchange(&pages_end, end, seen) != seen)
+                ;
         }
     }
     return &page[index & (PAGE_SIZE - 1)];
@@ -100,7 +106,7 @@ void sock_table_remove(struct ws_socket *sock)
 
 void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ctx)
 {
-    for (unsigned int p = 0; p < PAGE_COUNT; p++) {
+    for (LONG p = 0; p < pages_end; p++) {
         struct ws_socket *page = pages[p];
         if (!page) continue;
         for (unsigned int i = 0; i < PAGE_SIZE; i++) {
