@@ -31,7 +31,7 @@ static ULONG_PTR call_export(const char *name, ULONG_PTR first)
 
 /* How a stub reports failure. */
 enum result {
-    SOCKET_ERROR_, /* int -1 (SOCKET_ERROR, or -1 of inet_pton) */
+    SOCKET_ERROR_, /* int -1 (SOCKET_ERROR) */
     INVALID_SOCKET_,
     NULL_,   /* a NULL pointer or handle */
     FALSE_,  /* BOOL FALSE */
@@ -89,14 +89,6 @@ static const struct stub stubs[] = {
     {"FreeAddrInfoW", NOTHING, 0},
     {"FreeAddrInfoEx", NOTHING, 0},
     {"FreeAddrInfoExW", NOTHING, 0},
-    {"inet_ntop", NULL_, WSAEAFNOSUPPORT},
-    {"InetNtopW", NULL_, WSAEAFNOSUPPORT},
-    {"inet_pton", SOCKET_ERROR_, WSAEAFNOSUPPORT},
-    {"InetPtonW", SOCKET_ERROR_, WSAEAFNOSUPPORT},
-    {"WSAAddressToStringA", SOCKET_ERROR_, WSAEINVAL},
-    {"WSAAddressToStringW", SOCKET_ERROR_, WSAEINVAL},
-    {"WSAStringToAddressA", SOCKET_ERROR_, WSAEINVAL},
-    {"WSAStringToAddressW", SOCKET_ERROR_, WSAEINVAL},
     {"WSAConnectByNameA", FALSE_, NOTSOCK},
     {"WSAConnectByNameW", FALSE_, NOTSOCK},
     {"WSALookupServiceBeginA", SOCKET_ERROR_, WSASERVICE_NOT_FOUND},
@@ -122,7 +114,6 @@ static const struct stub stubs[] = {
     {"WSAConnect", SOCKET_ERROR_, NOTSOCK},
     {"WSAConnectByList", FALSE_, NOTSOCK},
     {"WSAJoinLeaf", INVALID_SOCKET_, NOTSOCK},
-    {"WSASendMsg", SOCKET_ERROR_, NOTSOCK},
     {"WSAGetQOSByName", FALSE_, NOTSOCK},
     /* catalog, WSC/WPU, ws2help (issue 7) */
     {"WSAEnumProtocolsA", SOCKET_ERROR_, WSAENETDOWN},
@@ -371,12 +362,9 @@ static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **stat
         "getaddrinfo",
         "GetAddrInfoW",
         "getnameinfo",
-        "WSAAddressToStringA",
-        "WSAStringToAddressW",
         "WSALookupServiceBeginW",
         "WSAEnumNameSpaceProvidersW",
         "WSAConnect",
-        "WSASendMsg",
         "WSAJoinLeaf",
         "WSAEnumProtocolsA",
         "WSAEnumProtocolsW",
@@ -387,7 +375,6 @@ static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **stat
     for (size_t i = 0; i < ARRAYSIZE(names); i++)
         check_stub(find_stub(names[i]), 0, WSANOTINITIALISED);
     /* The pure ones do not need WSAStartup. */
-    check_stub(find_stub("inet_pton"), 0, WSAEAFNOSUPPORT);
     check_stub(find_stub("WSCEnumProtocols"), 0, WSAEINVAL);
     assert_int_equal(ws_test_startup(NULL), 0);
 }
@@ -402,7 +389,7 @@ static void test_socket_stubs_on_a_socket_fail_with_their_not_available_error(vo
         {"WSAEnumNetworkEvents", WSAENETDOWN}, {"WSAAccept", WSAEOPNOTSUPP},
         {"WSADuplicateSocketA", WSAENETDOWN},  {"WSADuplicateSocketW", WSAENETDOWN},
         {"WSAConnect", WSAEOPNOTSUPP},         {"WSAJoinLeaf", WSAEOPNOTSUPP},
-        {"WSASendMsg", WSAEOPNOTSUPP},         {"WSAConnectByList", WSAEINVAL},
+        {"WSAConnectByList", WSAEINVAL},
         {"WSAConnectByNameA", WSAEINVAL},      {"WSAConnectByNameW", WSAEINVAL},
         {"WSAGetQOSByName", WSAEINVAL},
     };

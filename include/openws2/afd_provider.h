@@ -37,6 +37,16 @@ int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err
 int WSPAPI afd_cleanup(LPINT err);
 
 /* io.c: data transfer */
+/* Issue one request whose completion the program may watch: synchronous on the thread's event
+   (an alertable wait) without an OVERLAPPED, else through the OVERLAPPED's event, the completion
+   routine (run through our APC, skipped for operations aborted by a later final WSACleanup) or
+   the socket's completion port. A pending event-based operation is recorded for the final
+   WSACleanup. Returns 0, or SOCKET_ERROR with *err set (WSA_IO_PENDING when it pends).
+   *transferred gets the byte count of an immediate completion. Every operation a program can
+   overlap goes through here. */
+int afd_transfer(SOCKET s, ULONG code, void *params, ULONG params_len, void *out, ULONG out_len,
+                 LPDWORD transferred, LPWSAOVERLAPPED ov,
+                 LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err);
 int WSPAPI afd_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
                     LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                     LPWSATHREADID thread, LPINT err);
@@ -61,6 +71,13 @@ int WSPAPI afd_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
                      LPDWORD returned, LPWSAOVERLAPPED ov,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
                      LPINT err);
+
+/* ext.c: the Microsoft extension functions (AcceptEx, ConnectEx, DisconnectEx, TransmitFile,
+   GetAcceptExSockaddrs, WSARecvMsg, WSASendMsg) handed out by SIO_GET_EXTENSION_FUNCTION_POINTER.
+   Answers that control code of WSAIoctl: the function for the GUID in `in`. */
+int afd_get_extension_function(SOCKET s, LPVOID in, DWORD in_len, LPVOID out, DWORD out_len,
+                               LPDWORD returned, LPWSAOVERLAPPED ov,
+                               LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err);
 
 /* select.c: readiness */
 /* The timeout is not const because the WSPSelect slot of ws2spi.h is declared that way. */

@@ -347,56 +347,6 @@ INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr, socklen_t SockaddrLength, PWC
     return fail_code(started_or(EAI_FAIL));
 }
 
-LPCSTR WSAAPI inet_ntop(INT Family, LPCVOID pAddr, LPSTR pStringBuf, size_t StringBufSize)
-{
-    return fail_null(WSAEAFNOSUPPORT);
-}
-
-LPCWSTR WSAAPI InetNtopW(INT Family, LPCVOID pAddr, LPWSTR pStringBuf, size_t StringBufSize)
-{
-    return fail_null(WSAEAFNOSUPPORT);
-}
-
-INT WSAAPI inet_pton(INT Family, LPCSTR pStringBuf, PVOID pAddr)
-{
-    SetLastError(WSAEAFNOSUPPORT);
-    return -1;
-}
-
-INT WSAAPI InetPtonW(INT Family, LPCWSTR pStringBuf, PVOID pAddr)
-{
-    SetLastError(WSAEAFNOSUPPORT);
-    return -1;
-}
-
-INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
-                               LPWSAPROTOCOL_INFOA lpProtocolInfo, LPSTR lpszAddressString,
-                               LPDWORD lpdwAddressStringLength)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
-
-INT WSAAPI WSAAddressToStringW(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
-                               LPWSAPROTOCOL_INFOW lpProtocolInfo, LPWSTR lpszAddressString,
-                               LPDWORD lpdwAddressStringLength)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
-
-INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
-                               LPWSAPROTOCOL_INFOA lpProtocolInfo, LPSOCKADDR lpAddress,
-                               LPINT lpAddressLength)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
-
-INT WSAAPI WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
-                               LPWSAPROTOCOL_INFOW lpProtocolInfo, LPSOCKADDR lpAddress,
-                               LPINT lpAddressLength)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
-
 BOOL PASCAL WSAConnectByNameA(SOCKET s, LPSTR nodename, LPSTR servicename,
                               LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
                               LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
@@ -548,13 +498,6 @@ SOCKET WSAAPI WSAJoinLeaf(SOCKET s, const struct sockaddr *name, int namelen, LP
 {
     SetLastError(socket_or(s, WSAEOPNOTSUPP));
     return INVALID_SOCKET;
-}
-
-int WSAAPI WSASendMsg(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNumberOfBytesSent,
-                      LPWSAOVERLAPPED lpOverlapped,
-                      LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
-{
-    return ws_fail(socket_or(s, WSAEOPNOTSUPP));
 }
 
 BOOL WSAAPI WSAGetQOSByName(SOCKET s, LPWSABUF lpQOSName, LPQOS lpQOS)

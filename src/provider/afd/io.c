@@ -18,9 +18,9 @@ static void WINAPI completion_apc(void *context, IO_STATUS_BLOCK *iosb, ULONG re
     routine(ws_error_from_status(status), (DWORD)iosb->Information, ov, 0);
 }
 
-/* Issue one request on the data path and report it as the WSP* contract says. */
-static int transfer(SOCKET s, ULONG code, void *params, ULONG params_len, LPDWORD transferred,
-                    LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
+int afd_transfer(SOCKET s, ULONG code, void *params, ULONG params_len, void *out, ULONG out_len,
+                 LPDWORD transferred, LPWSAOVERLAPPED ov,
+                 LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
 {
     IO_STATUS_BLOCK local, *iosb = &local;
     PIO_APC_ROUTINE apc = NULL;
@@ -43,10 +43,12 @@ static int transfer(SOCKET s, ULONG code, void *params, ULONG params_len, LPDWOR
         *err = WSAENOBUFS;
         return SOCKET_ERROR;
     }
+    /* InternalHigh of the program's OVERLAPPED is left alone until the kernel completes the
+       operation: Windows does not touch it when a request is refused up front. */
     iosb->Status = STATUS_PENDING;
-    iosb->Information = 0;
+    if (!ov) iosb->Information = 0;
     status = NtDeviceIoControlFile((HANDLE)s, event, apc, apc_context, iosb, code, params,
-                                   params_len, NULL, 0);
+                                   params_len, out, out_len);
     if (status == STATUS_PENDING) {
         if (ov) {
             if (event && !routine) {
@@ -62,6 +64,13 @@ static int transfer(SOCKET s, ULONG code, void *params, ULONG params_len, LPDWOR
         status = iosb->Status;
         if (status == STATUS_CANCELLED_ || status == STATUS_HANDLES_CLOSED_)
             status = NT_STATUS(0xC0000240); /* interrupted blocking call -> WSAEINTR */
+    } else if (ov && NT_WARNING(status)) {
+        /* Finished at once with a warning (a truncated datagram or control data): the socket
+           device still completes the operation through the event, routine or port, so the
+           program must not also be told of a failure "with no completion indication", which
+           is what any error but WSA_IO_PENDING means. Windows reports it pending too. */
+        *err = WSA_IO_PENDING;
+        return SOCKET_ERROR;
     }
     /* A datagram larger than the buffers: the truncated data is delivered, and the call fails
        with WSAEMSGSIZE. */
@@ -76,8 +85,7 @@ static int transfer(SOCKET s, ULONG code, void *params, ULONG params_len, LPDWOR
 
 int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
                         struct sockaddr *from, LPINT from_len, LPWSAOVERLAPPED ov,
-                        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
-                        LPINT err)
+                        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err)
 {
     struct afd_recvmsg_in in = {
         .control = 0,
@@ -89,7 +97,8 @@ int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, 
         .buffers = (ULONG_PTR)bufs,
     };
     (void)thread;
-    return transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), received, ov, routine, err);
+    return afd_transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), NULL, 0, received, ov, routine,
+                        err);
 }
 
 int WSPAPI afd_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
@@ -101,8 +110,7 @@ int WSPAPI afd_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDW
 
 int WSPAPI afd_sendto(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags,
                       const struct sockaddr *to, int to_len, LPWSAOVERLAPPED ov,
-                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
-                      LPINT err)
+                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err)
 {
     struct afd_sendmsg_in in = {
         .addr = (ULONG_PTR)to,
@@ -113,7 +121,8 @@ int WSPAPI afd_sendto(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD 
         .buffers = (ULONG_PTR)bufs,
     };
     (void)thread;
-    if (!transfer(s, AFD_WINE(AFD_W_SENDMSG), &in, sizeof(in), sent, ov, routine, err)) return 0;
+    if (!afd_transfer(s, AFD_WINE(AFD_W_SENDMSG), &in, sizeof(in), NULL, 0, sent, ov, routine, err))
+        return 0;
     /* Linux fails a send on a never-connected stream with EPIPE, which reads as a reset; Windows
        says WSAENOTCONN. Only the failure path pays for the lookup. */
     if (*err == WSAECONNRESET) {
@@ -131,8 +140,8 @@ int WSPAPI afd_send(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD fl
     return afd_sendto(s, bufs, count, sent, flags, NULL, 0, ov, routine, thread, err);
 }
 
-BOOL WSPAPI afd_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD transferred,
-                                      BOOL wait, LPDWORD flags, LPINT err)
+BOOL WSPAPI afd_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD transferred, BOOL wait,
+                                      LPDWORD flags, LPINT err)
 {
     NTSTATUS status = (NTSTATUS)__atomic_load_n((volatile LONG *)&ov->Internal, __ATOMIC_ACQUIRE);
     if (status == STATUS_PENDING) {

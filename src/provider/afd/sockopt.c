@@ -603,6 +603,10 @@ int WSPAPI afd_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
         *err = WSAENOTSOCK;
         return SOCKET_ERROR;
     }
+    /* Answered here, and completed through the OVERLAPPED when the program gives one. */
+    if (code == SIO_GET_EXTENSION_FUNCTION_POINTER)
+        return afd_get_extension_function(s, in, in_len, out, out_len, returned, ov, routine,
+                                          err);
     /* Only synchronous requests so far. */
     if (ov || routine) {
         *err = WSAEOPNOTSUPP;
