@@ -61,6 +61,23 @@ static void test_several_pending_operations_on_several_sockets_are_all_aborted(v
     }
 }
 
+static void test_pending_address_list_change_is_aborted_without_signalling_its_event(void **state)
+{
+    WSAOVERLAPPED ov = {0};
+    DWORD returned;
+    (void)state;
+    startup();
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    assert_socket_error(
+        WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, NULL, 0, NULL, 0, &returned, &ov, NULL),
+        WSA_IO_PENDING);
+    assert_int_equal(WSACleanup(), 0);
+    assert_int_equal(ov.Internal, STATUS_CANCELLED_);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 300), WAIT_TIMEOUT);
+    CloseHandle(ov.hEvent);
+}
+
 static volatile LONG routine_calls;
 static void CALLBACK count_routine(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
 {
@@ -211,6 +228,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pending_overlapped_recv_is_aborted_without_signalling_its_event),
         cmocka_unit_test(test_several_pending_operations_on_several_sockets_are_all_aborted),
+        cmocka_unit_test(test_pending_address_list_change_is_aborted_without_signalling_its_event),
         cmocka_unit_test(
             test_pending_overlapped_recv_is_aborted_without_running_its_completion_routine),
         cmocka_unit_test(test_a_routine_of_an_operation_completed_normally_still_runs),

@@ -1,5 +1,6 @@
 /* ioctlsocket and WSAIoctl with FIONBIO, FIONREAD and SIOCATMARK: results and errors. */
 #include "ws_test.h"
+#include <mstcpip.h>
 
 /* Poll a u_long query until it reports the wanted value or about five seconds pass. */
 static u_long wait_for_ioctl(SOCKET s, long cmd, u_long wanted)
@@ -329,17 +330,93 @@ static void test_WSAIoctl_unknown_code_fails_with_WSAEOPNOTSUPP_and_no_bytes(voi
     closesocket(s);
 }
 
-/* Overlapped control requests come with the other WSAIoctl codes; until then they are refused
-   rather than run synchronously behind the caller's back. */
-static void test_WSAIoctl_overlapped_is_not_supported_yet(void **state)
+/* An overlapped control request that completes at once returns 0 and still signals its
+   event and posts to the socket's completion port. */
+static void test_overlapped_WSAIoctl_FIONREAD_completes_through_event_and_port(void **state)
+{
+    SOCKET client, server;
+    WSAOVERLAPPED ov = {0};
+    u_long value = 0;
+    DWORD returned = 0, bytes;
+    ULONG_PTR key;
+    OVERLAPPED *done;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(send(client, "abc", 3, 0), 3);
+    for (int i = 0; i < 1000 && value < 3; i++) {
+        assert_int_equal(ioctlsocket(server, FIONREAD, &value), 0);
+        if (value < 3) Sleep(1);
+    }
+    HANDLE port = CreateIoCompletionPort((HANDLE)server, NULL, 77, 0);
+    assert_non_null(port);
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    value = 0;
+    assert_int_equal(
+        WSAIoctl(server, FIONREAD, NULL, 0, &value, sizeof(value), &returned, &ov, NULL), 0);
+    assert_int_equal(value, 3);
+    assert_int_equal(returned, sizeof(u_long));
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    assert_true(GetQueuedCompletionStatus(port, &bytes, &key, &done, 5000));
+    assert_int_equal(key, 77);
+    assert_ptr_equal(done, &ov);
+    CloseHandle(ov.hEvent);
+    CloseHandle(port);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_SIO_GET_INTERFACE_LIST_includes_loopback(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    INTERFACE_INFO list[32];
+    DWORD returned = 0;
+    int loopback = 0;
+    (void)state;
+    assert_int_equal(WSAIoctl(s, SIO_GET_INTERFACE_LIST, NULL, 0, list, sizeof(list), &returned,
+                              NULL, NULL),
+                     0);
+    assert_true(returned >= sizeof(INTERFACE_INFO) && returned % sizeof(INTERFACE_INFO) == 0);
+    for (DWORD i = 0; i < returned / sizeof(INTERFACE_INFO); i++) {
+        assert_int_equal(list[i].iiAddress.AddressIn.sin_family, AF_INET);
+        loopback |= (list[i].iiFlags & IFF_LOOPBACK) != 0;
+    }
+    assert_true(loopback);
+    closesocket(s);
+}
+
+static void test_SIO_KEEPALIVE_VALS_succeeds_and_short_input_fails_with_WSAEFAULT(void **state)
 {
     SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    struct tcp_keepalive vals = {1, 10000, 1000};
+    DWORD returned = 0xdead;
+    (void)state;
+    assert_int_equal(WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals), NULL, 0, &returned,
+                              NULL, NULL),
+                     0);
+    assert_int_equal(returned, 0);
+    assert_socket_error(
+        WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals) - 1, NULL, 0, &returned, NULL, NULL),
+        WSAEFAULT);
+    closesocket(s);
+}
+
+static void test_overlapped_SIO_ADDRESS_LIST_CHANGE_pends(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     WSAOVERLAPPED ov = {0};
-    u_long value;
     DWORD returned;
     (void)state;
-    assert_socket_error(WSAIoctl(s, FIONREAD, NULL, 0, &value, sizeof(value), &returned, &ov, NULL),
-                        WSAEOPNOTSUPP);
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    assert_socket_error(
+        WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, NULL, 0, NULL, 0, &returned, &ov, NULL),
+        WSA_IO_PENDING);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+    assert_true(CancelIoEx((HANDLE)s, &ov));
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    DWORD flags;
+    assert_false(WSAGetOverlappedResult(s, &ov, &returned, FALSE, &flags));
+    assert_int_equal(WSAGetLastError(), WSA_OPERATION_ABORTED);
+    CloseHandle(ov.hEvent);
     closesocket(s);
 }
 
@@ -364,7 +441,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_WSAIoctl_with_a_short_output_fails_with_WSAEFAULT_and_leaves_the_count),
     cmocka_unit_test(test_WSAIoctl_without_a_byte_count_fails_with_WSAEFAULT),
     cmocka_unit_test(test_WSAIoctl_unknown_code_fails_with_WSAEOPNOTSUPP_and_no_bytes),
-    cmocka_unit_test(test_WSAIoctl_overlapped_is_not_supported_yet),
+    cmocka_unit_test(test_overlapped_WSAIoctl_FIONREAD_completes_through_event_and_port),
+    cmocka_unit_test(test_SIO_GET_INTERFACE_LIST_includes_loopback),
+    cmocka_unit_test(test_SIO_KEEPALIVE_VALS_succeeds_and_short_input_fails_with_WSAEFAULT),
+    cmocka_unit_test(test_overlapped_SIO_ADDRESS_LIST_CHANGE_pends),
 };
 
 WS_TEST_MAIN(tests, ws_test_startup, ws_test_cleanup)

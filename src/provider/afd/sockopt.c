@@ -22,6 +22,7 @@
  */
 #include "openws2/afd_provider.h"
 #include <mswsock.h>
+#include <mstcpip.h>
 
 #ifndef SO_BSP_STATE
 #define SO_BSP_STATE 0x1009
@@ -567,28 +568,74 @@ int WSPAPI afd_setsockopt(SOCKET s, int level, int name, const char *value, int 
 /* ---- control codes ---- */
 
 /* FIONREAD and SIOCATMARK: one int from the socket device into a u_long. */
-static int query_ulong(SOCKET s, unsigned short fn, LPVOID out, DWORD out_len, LPDWORD returned)
-{
-    int value, err;
-    if (!out || out_len < sizeof(u_long) || !ws_writable(out, sizeof(u_long))) return WSAEFAULT;
-    if ((err = option_request(s, fn, NULL, 0, &value, sizeof(value), NULL))) return err;
-    *(u_long *)out = (u_long)value;
-    *returned = sizeof(u_long);
-    return 0;
-}
+/*
+ * Control codes Wine's socket device serves itself. Each is one request through afd_transfer,
+ * so a synchronous call waits on the thread's event and an overlapped one completes through
+ * the program's event, routine or port, as WSAIoctl's reference page requires.
+ */
+static const struct device_ioctl {
+    DWORD code;
+    unsigned short fn;
+    DWORD in_min;  /* the input the request needs (WSAEFAULT below it); 0: none is read */
+    DWORD out_min; /* the output it needs (WSAEFAULT below it); 0: none, or any size */
+} device_ioctls[] = {
+    {FIONBIO, AFD_W_FIONBIO, sizeof(u_long), 0},
+    {FIONREAD, AFD_W_FIONREAD, 0, sizeof(u_long)},
+    {SIOCATMARK, AFD_W_SIOCATMARK, 0, sizeof(u_long)},
+    {SIO_GET_INTERFACE_LIST, AFD_W_GET_INTERFACE_LIST, 0, 0},
+    {SIO_KEEPALIVE_VALS, AFD_W_KEEPALIVE_VALS, sizeof(struct tcp_keepalive), 0},
+    {SIO_ADDRESS_LIST_CHANGE, AFD_W_ADDRESS_LIST_CHANGE, 0, 0},
+};
 
-static int set_nonblocking(SOCKET s, struct ws_socket *sock, LPVOID in, DWORD in_len,
-                           LPDWORD returned)
+static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_ioctl *ioctl,
+                        LPVOID in, DWORD in_len, LPVOID out, DWORD out_len, LPDWORD returned,
+                        LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
 {
-    int value, err;
+    int value = 0;
+    void *params = NULL;
+    ULONG params_len = 0;
+    DWORD transferred = 0;
 
-    if (!in || in_len < sizeof(u_long) || !ws_readable(in, sizeof(u_long))) return WSAEFAULT;
-    value = *(const u_long *)in != 0;
-    /* WSAEventSelect and WSAAsyncSelect keep the socket non-blocking until they are undone. */
-    if (!value && (sock->flags & WS_SOCK_EVENTSELECT)) return WSAEINVAL;
-    if ((err = option_request(s, AFD_W_FIONBIO, &value, sizeof(value), NULL, 0, NULL))) return err;
-    set_flag(sock, WS_SOCK_NONBLOCKING, value);
-    *returned = 0;
+    if (ioctl->in_min && (!in || in_len < ioctl->in_min || !ws_readable(in, ioctl->in_min))) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    if (ioctl->out_min && (!out || out_len < ioctl->out_min || !ws_writable(out, ioctl->out_min))) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    switch (ioctl->code) {
+    case FIONBIO:
+        value = *(const u_long *)in != 0;
+        /* WSAEventSelect and WSAAsyncSelect keep the socket non-blocking until undone. */
+        if (!value && (sock->flags & WS_SOCK_EVENTSELECT)) {
+            *err = WSAEINVAL;
+            return SOCKET_ERROR;
+        }
+        params = &value;
+        params_len = sizeof(value);
+        out = NULL; /* never looked at: programs pass anything there */
+        out_len = 0;
+        break;
+    case SIO_KEEPALIVE_VALS:
+        params = in;
+        params_len = sizeof(struct tcp_keepalive);
+        break;
+    case SIO_ADDRESS_LIST_CHANGE:
+        /* Completes only when the addresses change: overlapped callers must get it pending. */
+        value = ov != NULL;
+        params = &value;
+        params_len = sizeof(value);
+        break;
+    }
+    if (afd_transfer(s, AFD_WINE(ioctl->fn), params, params_len, out, out_len, &transferred, ov,
+                     routine, err)) {
+        if (*err != WSA_IO_PENDING) *returned = 0;
+        return SOCKET_ERROR;
+    }
+    if (ioctl->code == FIONBIO) set_flag(sock, WS_SOCK_NONBLOCKING, value);
+    /* A u_long answer is reported as its four bytes, whatever the request carried. */
+    *returned = ioctl->out_min ? ioctl->out_min : transferred;
     return 0;
 }
 
@@ -607,26 +654,12 @@ int WSPAPI afd_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
     if (code == SIO_GET_EXTENSION_FUNCTION_POINTER)
         return afd_get_extension_function(s, in, in_len, out, out_len, returned, ov, routine,
                                           err);
-    /* Only synchronous requests so far. */
-    if (ov || routine) {
-        *err = WSAEOPNOTSUPP;
-        return SOCKET_ERROR;
+    for (size_t i = 0; i < ARRAY_COUNT(device_ioctls); i++) {
+        if (device_ioctls[i].code == code)
+            return device_ioctl(s, sock, &device_ioctls[i], in, in_len, out, out_len, returned,
+                                ov, routine, err);
     }
-    switch (code) {
-    case FIONBIO:
-        /* The output buffer is not looked at; programs pass anything there. */
-        *err = set_nonblocking(s, sock, in, in_len, returned);
-        break;
-    case FIONREAD:
-        *err = query_ulong(s, AFD_W_FIONREAD, out, out_len, returned);
-        break;
-    case SIOCATMARK:
-        *err = query_ulong(s, AFD_W_SIOCATMARK, out, out_len, returned);
-        break;
-    default:
-        *returned = 0;
-        *err = WSAEOPNOTSUPP;
-        break;
-    }
-    return *err ? SOCKET_ERROR : 0;
+    *returned = 0;
+    *err = WSAEOPNOTSUPP;
+    return SOCKET_ERROR;
 }
