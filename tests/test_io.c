@@ -244,6 +244,32 @@ static void test_overlapped_WSARecv_completes_through_its_event(void **state)
     closesocket(server);
 }
 
+static void test_WSAGetOverlappedResult_of_a_truncated_datagram_fails_with_WSAEMSGSIZE(
+    void **state)
+{
+    SOCKET a, b;
+    struct sockaddr_storage addr_b;
+    int len_b;
+    char buf[4];
+    WSABUF wsabuf = {sizeof(buf), buf};
+    DWORD flags = 0, got = 0, out_flags = 0xdeadbeef;
+    WSAOVERLAPPED ov = {0};
+    (void)state;
+    ws_test_udp_pair(AF_INET, &a, &b, &addr_b, &len_b);
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    assert_socket_error(WSARecv(b, &wsabuf, 1, NULL, &flags, &ov, NULL), WSA_IO_PENDING);
+    assert_int_equal(sendto(a, "0123456789", 10, 0, (struct sockaddr *)&addr_b, len_b), 10);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    assert_false(WSAGetOverlappedResult(b, &ov, &got, FALSE, &out_flags));
+    assert_int_equal(WSAGetLastError(), WSAEMSGSIZE);
+    assert_int_equal(got, 4);
+    assert_memory_equal(buf, "0123", 4);
+    assert_int_equal(out_flags, 0xdeadbeef); /* left alone on failure */
+    CloseHandle(ov.hEvent);
+    closesocket(a);
+    closesocket(b);
+}
+
 static volatile LONG routine_calls;
 static DWORD routine_error, routine_bytes;
 static void CALLBACK on_recv(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
@@ -295,6 +321,8 @@ int main(void)
         cmocka_unit_test(test_WSASend_and_WSARecv_gather_and_scatter),
         cmocka_unit_test(test_WSARecv_without_flags_pointer_fails_with_WSAEFAULT),
         cmocka_unit_test(test_overlapped_WSARecv_completes_through_its_event),
+        cmocka_unit_test(
+            test_WSAGetOverlappedResult_of_a_truncated_datagram_fails_with_WSAEMSGSIZE),
         cmocka_unit_test(test_overlapped_WSARecv_runs_its_completion_routine_at_an_alertable_wait),
     };
     ws_test_require_openws2();

@@ -149,17 +149,20 @@ BOOL WSPAPI afd_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD tran
             *err = WSA_IO_INCOMPLETE;
             return FALSE;
         }
-        if (WaitForSingleObject(ov->hEvent ? ov->hEvent : (HANDLE)s, INFINITE) == WAIT_FAILED) {
+        /* The low bit of hEvent only tags the completion port rule; it is not the handle. */
+        HANDLE event = (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1);
+        if (WaitForSingleObject(event ? event : (HANDLE)s, INFINITE) == WAIT_FAILED) {
             *err = WSA_INVALID_HANDLE;
             return FALSE;
         }
         status = (NTSTATUS)ov->Internal;
     }
     *transferred = (DWORD)ov->InternalHigh;
-    if (flags) *flags = 0;
     if (status) {
+        /* A failed operation leaves the caller's flags as they were, as Windows does. */
         *err = ws_error_from_status(status);
         return NT_SUCCESS(status);
     }
+    if (flags) *flags = 0;
     return TRUE;
 }
