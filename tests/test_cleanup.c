@@ -128,36 +128,16 @@ static void test_a_routine_of_an_operation_completed_normally_still_runs(void **
     assert_int_equal(WSACleanup(), 0);
 }
 
-struct blocked_recv {
-    SOCKET s;
-    volatile LONG started;
-    int ret, error;
-};
-
-static DWORD WINAPI blocking_recv_thread(void *arg)
-{
-    struct blocked_recv *b = arg;
-    char buf[8];
-    InterlockedExchange(&b->started, 1);
-    b->ret = recv(b->s, buf, sizeof(buf), 0);
-    b->error = WSAGetLastError();
-    return 0;
-}
-
 static void test_a_blocking_recv_in_another_thread_returns_WSAEINTR(void **state)
 {
     SOCKET client, server;
-    struct blocked_recv b = {0};
+    struct ws_test_blocked_recv b;
     (void)state;
     startup();
     ws_test_tcp_pair(AF_INET, &client, &server);
-    b.s = server;
-    HANDLE t = CreateThread(NULL, 0, blocking_recv_thread, &b, 0, NULL);
-    while (!b.started) Sleep(1);
-    Sleep(300); /* let it block inside recv */
+    ws_test_start_blocked_recv(&b, server);
     assert_int_equal(WSACleanup(), 0);
-    assert_int_equal(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
-    CloseHandle(t);
+    assert_true(ws_test_finish_blocked_recv(&b));
     assert_int_equal(b.ret, SOCKET_ERROR);
     assert_int_equal(b.error, WSAEINTR);
 }

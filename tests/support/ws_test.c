@@ -115,3 +115,30 @@ void ws_test_udp_pair(int af, SOCKET *a, SOCKET *b, struct sockaddr_storage *add
     *len_b = sizeof(*addr_b);
     assert_int_equal(getsockname(*b, (struct sockaddr *)addr_b, len_b), 0);
 }
+
+static DWORD WINAPI blocked_recv_thread(void *arg)
+{
+    struct ws_test_blocked_recv *b = arg;
+    char buf[8];
+    InterlockedExchange(&b->started, 1);
+    b->ret = recv(b->s, buf, sizeof(buf), 0);
+    b->error = WSAGetLastError();
+    return 0;
+}
+
+void ws_test_start_blocked_recv(struct ws_test_blocked_recv *b, SOCKET s)
+{
+    memset(b, 0, sizeof(*b));
+    b->s = s;
+    b->thread = CreateThread(NULL, 0, blocked_recv_thread, b, 0, NULL);
+    assert_non_null(b->thread);
+    while (!b->started) Sleep(1);
+    Sleep(300); /* let it block inside recv */
+}
+
+int ws_test_finish_blocked_recv(struct ws_test_blocked_recv *b)
+{
+    int done = WaitForSingleObject(b->thread, 10000) == WAIT_OBJECT_0;
+    CloseHandle(b->thread);
+    return done;
+}

@@ -42,6 +42,18 @@ void ws_test_udp_pair(int af, SOCKET *a, SOCKET *b, struct sockaddr_storage *add
 /* A listening TCP socket on an ephemeral loopback port; *addr gets its address. */
 SOCKET ws_test_listener(int af, struct sockaddr_storage *addr, int *len);
 
+/* A recv blocked in another thread: start it, wait until it is inside recv, and collect how
+   it ended. */
+struct ws_test_blocked_recv {
+    SOCKET s;
+    HANDLE thread;
+    volatile LONG started;
+    int ret, error;
+};
+void ws_test_start_blocked_recv(struct ws_test_blocked_recv *b, SOCKET s);
+/* Wait (bounded) for the recv to return; nonzero if it did. */
+int ws_test_finish_blocked_recv(struct ws_test_blocked_recv *b);
+
 /* The call failed with this error: return value and WSAGetLastError() both checked. */
 #define assert_wsa_error(ret, failure, error)                                                      \
     do {                                                                                           \
