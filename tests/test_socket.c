@@ -196,7 +196,25 @@ static void test_accept_with_short_address_length_fails_with_WSAEFAULT(void **st
     (void)state;
     len = 1;
     assert_wsa_error(accept(listener, (struct sockaddr *)&addr, &len), INVALID_SOCKET, WSAEFAULT);
-    assert_wsa_error(accept(listener, (struct sockaddr *)&addr, NULL), INVALID_SOCKET, WSAEFAULT);
+    closesocket(listener);
+}
+
+/* An address buffer without its length is ignored: the accept succeeds, the buffer untouched. */
+static void test_accept_with_address_but_no_length_succeeds_and_leaves_the_buffer(void **state)
+{
+    struct sockaddr_storage addr, peer, empty;
+    int len;
+    SOCKET listener = ws_test_listener(AF_INET, &addr, &len);
+    SOCKET client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    (void)state;
+    assert_int_equal(connect(client, (struct sockaddr *)&addr, len), 0);
+    memset(&peer, 0, sizeof(peer));
+    memset(&empty, 0, sizeof(empty));
+    SOCKET server = accept(listener, (struct sockaddr *)&peer, NULL);
+    assert_true(server != INVALID_SOCKET);
+    assert_memory_equal(&peer, &empty, sizeof(peer));
+    closesocket(server);
+    closesocket(client);
     closesocket(listener);
 }
 
@@ -404,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_listen_on_udp_socket_fails_with_WSAEOPNOTSUPP),
         cmocka_unit_test(test_accept_on_non_listening_socket_fails_with_WSAEINVAL),
         cmocka_unit_test(test_accept_with_short_address_length_fails_with_WSAEFAULT),
+        cmocka_unit_test(test_accept_with_address_but_no_length_succeeds_and_leaves_the_buffer),
         cmocka_unit_test(test_nonblocking_accept_without_connection_fails_with_WSAEWOULDBLOCK),
         cmocka_unit_test(test_accept_returns_the_peer_address),
         cmocka_unit_test(test_connect_to_a_closed_port_fails_with_WSAECONNREFUSED),

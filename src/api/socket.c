@@ -81,8 +81,10 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *len)
     SOCKET ret;
     struct ws_socket *sock = ws_enter(s, &err);
     if (!sock) return ws_fail(err);
+    /* Windows ignores an address buffer that comes without its length. */
+    if (!len) addr = NULL;
     /* The address buffer is checked before blocking, as Windows does. */
-    if (addr && (!len || !ws_writable(len, sizeof(*len)) || *len < (int)sizeof(struct sockaddr) ||
+    if (addr && (!ws_writable(len, sizeof(*len)) || *len < (int)sizeof(struct sockaddr) ||
                  !ws_writable(addr, *len)))
         return ws_fail(WSAEFAULT);
     ret = sock->provider->procs.lpWSPAccept(s, addr, len, NULL, 0, &err);
