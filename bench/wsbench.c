@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "openws2/identity.h"
 
 #define CHUNK 65536
 /* Not a multiple of CHUNK, so the pattern wraps at a different place in every chunk. */
@@ -117,25 +118,6 @@ static void report(const char *name, struct slices *sl)
 
 /* ---- which ws2_32.dll this is ---- */
 
-/* OpenWS2's version resource names the product; Wine's builtin does not. */
-static BOOL is_openws2(HMODULE module)
-{
-    static const WCHAR name[] = L"OpenWS2";
-    HRSRC res;
-    HGLOBAL data;
-    const WCHAR *text;
-    DWORD count;
-
-    if (!(res = FindResourceW(module, MAKEINTRESOURCEW(VS_VERSION_INFO), (LPCWSTR)RT_VERSION)))
-        return FALSE;
-    if (!(data = LoadResource(module, res)) || !(text = LockResource(data))) return FALSE;
-    count = SizeofResource(module, res) / sizeof(WCHAR);
-    for (DWORD i = 0; i + ARRAYSIZE(name) - 1 <= count; i++) {
-        if (!memcmp(text + i, name, sizeof(name) - sizeof(WCHAR))) return TRUE;
-    }
-    return FALSE;
-}
-
 static void print_dll(void)
 {
     /* The import was resolved before main: ask the loader which file it took. */
@@ -144,7 +126,7 @@ static void print_dll(void)
 
     if (!module || !GetModuleFileNameA(module, path, sizeof(path)))
         strcpy(path, "(no ws2_32.dll loaded)");
-    printf("ws2_32 %s %s\n", module && is_openws2(module) ? "openws2" : "other", path);
+    printf("ws2_32 %s %s\n", module && openws2_is_module(module) ? "openws2" : "other", path);
     fflush(stdout);
 }
 

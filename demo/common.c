@@ -1,23 +1,5 @@
 #include "demo.h"
-
-/* The product name in the version resource is what tells OpenWS2's ws2_32.dll from any other. */
-static int is_openws2(HMODULE module)
-{
-    static const WCHAR name[] = L"OpenWS2";
-    HRSRC res;
-    HGLOBAL data;
-    const WCHAR *text;
-    DWORD count;
-
-    if (!(res = FindResourceW(module, MAKEINTRESOURCEW(VS_VERSION_INFO), (LPCWSTR)RT_VERSION)))
-        return 0;
-    if (!(data = LoadResource(module, res)) || !(text = LockResource(data))) return 0;
-    count = SizeofResource(module, res) / sizeof(WCHAR);
-    for (DWORD i = 0; i + ARRAYSIZE(name) - 1 <= count; i++) {
-        if (!memcmp(text + i, name, sizeof(name) - sizeof(WCHAR))) return 1;
-    }
-    return 0;
-}
+#include "openws2/identity.h"
 
 static int parse_families(int argc, char **argv, struct demo_families *families)
 {
@@ -49,7 +31,7 @@ int demo_start(const char *program, int argc, char **argv, struct demo_families 
     }
     if (!module || !GetModuleFileNameA(module, path, sizeof(path)))
         strcpy(path, "(no ws2_32.dll loaded)");
-    if (!module || !is_openws2(module)) {
+    if (!module || !openws2_is_module(module)) {
         printf("%s: ws2_32.dll: %s -- NOT OpenWS2\n", program, path);
         printf("%s: FAIL: this demo must run on OpenWS2's ws2_32.dll "
                "(put it beside the program and set WINEDLLOVERRIDES=ws2_32=n)\n",

@@ -1,4 +1,5 @@
 #include "ws_test.h"
+#include "openws2/identity.h"
 
 static char dll_path[MAX_PATH];
 
@@ -12,23 +13,7 @@ const char *ws_test_dll_path(void)
 
 int ws_test_is_openws2(void)
 {
-    HMODULE module = GetModuleHandleW(L"ws2_32.dll");
-    HRSRC res;
-    HGLOBAL data;
-    const WCHAR *text;
-    DWORD size;
-    static const WCHAR name[] = L"OpenWS2";
-
-    if (!module) return 0;
-    if (!(res = FindResourceW(module, MAKEINTRESOURCEW(VS_VERSION_INFO), (LPCWSTR)RT_VERSION)))
-        return 0;
-    if (!(data = LoadResource(module, res))) return 0;
-    text = LockResource(data);
-    size = SizeofResource(module, res) / sizeof(WCHAR);
-    for (DWORD i = 0; i + ARRAYSIZE(name) - 1 <= size; i++) {
-        if (!memcmp(text + i, name, sizeof(name) - sizeof(WCHAR))) return 1;
-    }
-    return 0;
+    return openws2_is_module(GetModuleHandleW(L"ws2_32.dll"));
 }
 
 void ws_test_require_openws2(void)
