@@ -22,14 +22,17 @@ int afd_transfer(SOCKET s, ULONG code, void *params, ULONG params_len, void *out
                  LPDWORD transferred, LPWSAOVERLAPPED ov,
                  LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
 {
-    IO_STATUS_BLOCK local, *iosb = &local;
+    IO_STATUS_BLOCK *iosb = (IO_STATUS_BLOCK *)ov;
     PIO_APC_ROUTINE apc = NULL;
     void *apc_context = NULL;
     HANDLE event;
+    ULONG_PTR info = 0;
     NTSTATUS status;
 
-    if (ov) {
-        iosb = (IO_STATUS_BLOCK *)ov;
+    if (!ov) {
+        /* Synchronous: the one wait of the provider, alertable as Windows' blocking calls. */
+        status = afd_sync_request(s, code, params, params_len, out, out_len, &info, true);
+    } else {
         event = ov->hEvent;
         /* The low bit of hEvent keeps the completion off the port. */
         if (!((ULONG_PTR)event & 1)) apc_context = ov;
@@ -39,18 +42,12 @@ int afd_transfer(SOCKET s, ULONG code, void *params, ULONG params_len, void *out
             apc_context = routine;
             ov->OffsetHigh = (DWORD)ws_cleanup_epoch;
         }
-    } else if (!(event = ws_thread_sync_event())) {
-        *err = WSAENOBUFS;
-        return SOCKET_ERROR;
-    }
-    /* InternalHigh of the program's OVERLAPPED is left alone until the kernel completes the
-       operation: Windows does not touch it when a request is refused up front. */
-    iosb->Status = STATUS_PENDING;
-    if (!ov) iosb->Information = 0;
-    status = NtDeviceIoControlFile((HANDLE)s, event, apc, apc_context, iosb, code, params,
-                                   params_len, out, out_len);
-    if (status == STATUS_PENDING) {
-        if (ov) {
+        /* InternalHigh of the program's OVERLAPPED is left alone until the kernel completes
+           the operation: Windows does not touch it when a request is refused up front. */
+        iosb->Status = STATUS_PENDING;
+        status = NtDeviceIoControlFile((HANDLE)s, event, apc, apc_context, iosb, code, params,
+                                       params_len, out, out_len);
+        if (status == STATUS_PENDING) {
             if (event && !routine) {
                 struct ws_socket *sock = sock_table_find(s);
                 if (sock) sock_pending_add(sock, iosb, event);
@@ -58,24 +55,20 @@ int afd_transfer(SOCKET s, ULONG code, void *params, ULONG params_len, void *out
             *err = WSA_IO_PENDING;
             return SOCKET_ERROR;
         }
-        DWORD ret;
-        do ret = WaitForSingleObjectEx(event, INFINITE, TRUE);
-        while (ret == WAIT_IO_COMPLETION);
-        status = iosb->Status;
-        if (status == STATUS_CANCELLED_ || status == STATUS_HANDLES_CLOSED_)
-            status = NT_STATUS(0xC0000240); /* interrupted blocking call -> WSAEINTR */
-    } else if (ov && NT_WARNING(status)) {
-        /* Finished at once with a warning (a truncated datagram or control data): the socket
-           device still completes the operation through the event, routine or port, so the
-           program must not also be told of a failure "with no completion indication", which
-           is what any error but WSA_IO_PENDING means. Windows reports it pending too. */
-        *err = WSA_IO_PENDING;
-        return SOCKET_ERROR;
+        if (NT_WARNING(status)) {
+            /* Finished at once with a warning (a truncated datagram or control data): the
+               socket device still completes the operation through the event, routine or port,
+               so the program must not also be told of a failure "with no completion
+               indication", which is what any error but WSA_IO_PENDING means. Windows reports
+               it pending too. */
+            *err = WSA_IO_PENDING;
+            return SOCKET_ERROR;
+        }
+        info = iosb->Information;
     }
     /* A datagram larger than the buffers: the truncated data is delivered, and the call fails
        with WSAEMSGSIZE. */
-    if (transferred && (!status || status == STATUS_BUFFER_OVERFLOW_))
-        *transferred = (DWORD)iosb->Information;
+    if (transferred && (!status || status == STATUS_BUFFER_OVERFLOW_)) *transferred = (DWORD)info;
     if (status) {
         *err = afd_error(status);
         return SOCKET_ERROR;
