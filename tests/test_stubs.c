@@ -57,7 +57,6 @@ static const struct stub stubs[] = {
     {"WSADuplicateSocketW", SOCKET_ERROR_, NOTSOCK},
     {"WSAPoll", SOCKET_ERROR_, WSAENETDOWN},
     {"ProcessSocketNotifications", CODE, WSAEOPNOTSUPP},
-    {"WSASetBlockingHook", NULL_, WSAEOPNOTSUPP},
     {"WSApSetPostRoutine", NOTHING, 0},
     /* name resolution, address strings, RnR (issue 5) */
     {"gethostbyaddr", NULL_, WSANO_RECOVERY},
@@ -355,7 +354,6 @@ static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **stat
         "WSAEventSelect",
         "WSAAccept",
         "WSAPoll",
-        "WSASetBlockingHook",
         "gethostbyname",
         "gethostname",
         "WSAAsyncGetHostByName",
@@ -535,43 +533,6 @@ static void test_event_functions_work_without_WSAStartup_as_on_Windows(void **st
     assert_int_equal(ws_test_startup(NULL), 0);
 }
 
-static void test_blocking_hook_calls_for_Winsock_2_fail_with_WSAEOPNOTSUPP(void **state)
-{
-    (void)state;
-    WSASetLastError(0);
-    assert_false(WSAIsBlocking());
-    assert_socket_error(WSACancelBlockingCall(), WSAEOPNOTSUPP);
-    assert_socket_error(WSAUnhookBlockingHook(), WSAEOPNOTSUPP);
-    assert_null(WSASetBlockingHook((FARPROC)(void *)note_apc));
-    assert_int_equal(WSAGetLastError(), WSAEOPNOTSUPP);
-}
-
-static void test_blocking_hook_calls_for_WinSock_1_1_find_no_blocking_call(void **state)
-{
-    WSADATA data;
-    (void)state;
-    assert_int_equal(WSAStartup(MAKEWORD(1, 1), &data), 0);
-    assert_false(WSAIsBlocking());
-    WSASetLastError(0);
-    assert_socket_error(WSACancelBlockingCall(), WSAEINVAL);
-    assert_int_equal(WSAUnhookBlockingHook(), 0);
-    assert_int_equal(WSACleanup(), 0);
-    /* Give the rest of the group its 2.2 again. */
-    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &data), 0);
-    assert_int_equal(WSACleanup(), 0);
-}
-
-static void test_blocking_hook_calls_before_WSAStartup_fail_with_WSANOTINITIALISED(void **state)
-{
-    (void)state;
-    assert_int_equal(WSACleanup(), 0);
-    WSASetLastError(0);
-    assert_false(WSAIsBlocking());
-    assert_socket_error(WSACancelBlockingCall(), WSANOTINITIALISED);
-    assert_socket_error(WSAUnhookBlockingHook(), WSANOTINITIALISED);
-    assert_int_equal(ws_test_startup(NULL), 0);
-}
-
 static void test_WEP_does_nothing_and_returns_1(void **state)
 {
     (void)state;
@@ -658,9 +619,6 @@ int main(void)
             test_WSAWaitForMultipleEvents_with_bad_counts_fails_with_WSA_INVALID_PARAMETER),
         cmocka_unit_test(test_event_functions_on_a_bad_handle_fail_with_WSA_INVALID_HANDLE),
         cmocka_unit_test(test_event_functions_work_without_WSAStartup_as_on_Windows),
-        cmocka_unit_test(test_blocking_hook_calls_for_Winsock_2_fail_with_WSAEOPNOTSUPP),
-        cmocka_unit_test(test_blocking_hook_calls_for_WinSock_1_1_find_no_blocking_call),
-        cmocka_unit_test(test_blocking_hook_calls_before_WSAStartup_fail_with_WSANOTINITIALISED),
         cmocka_unit_test(test_WEP_does_nothing_and_returns_1),
         cmocka_unit_test(test_WSASendDisconnect_shuts_down_sending),
         cmocka_unit_test(test_WSASendDisconnect_with_disconnect_data_fails_with_WSAENOPROTOOPT),

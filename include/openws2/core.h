@@ -105,6 +105,12 @@ struct ws_thread {
     void *protoent_buffer;
     size_t protoent_size;
     BOOL open_nonoverlapped; /* SO_OPENTYPE set to SO_SYNCHRONOUS_(NON)ALERT */
+    /* WinSock 1.1 blocking hook (src/api/blocking.c): the hook a 1.x caller installed, valid
+       while hook_epoch is the current cleanup epoch, and the blocking call it runs under. */
+    FARPROC blocking_hook;
+    LONG hook_epoch;
+    SOCKET blocking_socket;
+    IO_STATUS_BLOCK *blocking_io;
     struct ws_thread *next, *prev; /* all blocks, for the final cleanup */
 };
 
@@ -113,6 +119,13 @@ HANDLE ws_thread_sync_event(void);
 void ws_thread_detach(void);
 void ws_thread_release_all(void);
 bool ws_thread_init(void);
+
+/* The calling thread's block if it has a WinSock 1.1 blocking hook installed, else NULL (the
+   default hook: a plain wait). */
+struct ws_thread *ws_blocking_hooked(void);
+/* Wait for a pending synchronous request on S with the thread's blocking hook running, as a
+   WinSock 1.1 blocking call does; WSACancelBlockingCall from the hook cancels it. */
+void ws_blocking_wait(struct ws_thread *t, SOCKET s, HANDLE event, IO_STATUS_BLOCK *io);
 
 /* ---- errors (src/error.c) ---- */
 

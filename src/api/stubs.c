@@ -152,35 +152,6 @@ DWORD WSAAPI ProcessSocketNotifications(HANDLE completionPort, UINT32 registrati
     return (DWORD)fail_code(started_or(WSAEOPNOTSUPP));
 }
 
-/*
- * WinSock 1.1 blocking hooks. Winsock 2 callers get WSAEOPNOTSUPP, as the pages state. Our
- * blocking calls never run a hook, so no blocking call can be "in progress" inside one: for 1.x
- * callers WSAIsBlocking is FALSE, WSACancelBlockingCall has nothing to cancel (WSAEINVAL) and
- * WSAUnhookBlockingHook has nothing to remove. Installing a hook is what is missing.
- */
-FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc)
-{
-    return fail_null(started_or(WSAEOPNOTSUPP));
-}
-
-int WSAAPI WSAUnhookBlockingHook(void)
-{
-    if (!ws_started()) return ws_fail(WSANOTINITIALISED);
-    if (LOBYTE(ws_negotiated_version()) >= 2) return ws_fail(WSAEOPNOTSUPP);
-    return 0;
-}
-
-int WSAAPI WSACancelBlockingCall(void)
-{
-    if (!ws_started()) return ws_fail(WSANOTINITIALISED);
-    return ws_fail(LOBYTE(ws_negotiated_version()) >= 2 ? WSAEOPNOTSUPP : WSAEINVAL);
-}
-
-BOOL WSAAPI WSAIsBlocking(void)
-{
-    return FALSE;
-}
-
 /* ==== Name resolution, address strings, registration and resolution (issue 5) ==== */
 
 struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type)

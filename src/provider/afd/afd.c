@@ -21,9 +21,12 @@ NTSTATUS afd_sync_request(SOCKET s, ULONG code, const void *in, ULONG in_len, vo
     status = NtDeviceIoControlFile((HANDLE)s, event, NULL, NULL, &io, code, (void *)in, in_len,
                                    out, out_len);
     if (status == STATUS_PENDING) {
+        struct ws_thread *hooked = ws_blocking_hooked();
         DWORD ret;
-        do ret = WaitForSingleObjectEx(event, INFINITE, alertable);
-        while (ret == WAIT_IO_COMPLETION);
+        if (hooked) ws_blocking_wait(hooked, s, event, &io);
+        else
+            do ret = WaitForSingleObjectEx(event, INFINITE, alertable);
+            while (ret == WAIT_IO_COMPLETION);
         status = io.Status;
         /* Cancelled under a blocking call: closesocket or WSACleanup in another thread. Windows
            reports the interrupted call with WSAEINTR. */
