@@ -78,14 +78,40 @@ int ws_error_from_status(NTSTATUS status)
     return WSAEINVAL;
 }
 
-/* IsBadReadPtr/IsBadWritePtr probe under an exception handler: the only portable way for
-   mingw-built code to turn a wild pointer into WSAEFAULT instead of a crash. */
+/*
+ * IsBadReadPtr/IsBadWritePtr probe under an exception handler: the only portable way for
+ * mingw-built code to turn a wild pointer into WSAEFAULT instead of a crash. The probe is not
+ * cheap, and most buffers a program hands us (lengths, WSADATA, option values) live on the
+ * calling thread's stack: a range inside the stack's committed part, between the TEB's
+ * StackLimit and StackBase, is readable and writable without a probe.
+ */
+static inline const NT_TIB *current_tib(void)
+{
+    const NT_TIB *tib; /* the TEB's self pointer; NtCurrentTeb() trips -Warray-bounds in gcc 12 */
+#ifdef __x86_64__
+    __asm__("movq %%gs:0x30, %0" : "=r"(tib));
+#else
+    __asm__("movl %%fs:0x18, %0" : "=r"(tib));
+#endif
+    return tib;
+}
+
+static inline bool on_own_stack(const void *p, size_t len)
+{
+    const NT_TIB *tib = current_tib();
+    ULONG_PTR start = (ULONG_PTR)p;
+    return start >= (ULONG_PTR)tib->StackLimit && start < (ULONG_PTR)tib->StackBase &&
+           len <= (ULONG_PTR)tib->StackBase - start;
+}
+
 bool ws_readable(const void *p, size_t len)
 {
-    return p && !IsBadReadPtr(p, len ? len : 1);
+    if (!p) return false;
+    return on_own_stack(p, len) || !IsBadReadPtr(p, len ? len : 1);
 }
 
 bool ws_writable(void *p, size_t len)
 {
-    return p && !IsBadWritePtr(p, len ? len : 1);
+    if (!p) return false;
+    return on_own_stack(p, len) || !IsBadWritePtr(p, len ? len : 1);
 }

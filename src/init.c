@@ -16,9 +16,13 @@ volatile LONG ws_startup_count;
 volatile LONG ws_cleanup_epoch;
 static WORD ws_version; /* the version the last successful WSAStartup negotiated */
 
-/* Serialises a startup from zero against the final cleanup's walk; never taken on the socket
-   paths, nor by nested startups and cleanups. */
-static SRWLOCK lifecycle_lock = SRWLOCK_INIT;
+/* The count while the final WSACleanup does its work: below zero, so every call sees Winsock
+   as not started, and no startup can count up from it. */
+#define COUNT_CLEANING LONG_MIN
+
+/* Startups waiting for a final cleanup at work; the cleanup wakes them only if there are any,
+   so an uncontended cleanup takes no lock and makes no wake call. */
+static volatile LONG cleanup_waiters;
 
 /* The providers the core reaches sockets through; the final cleanup releases them. */
 static const struct ws_provider *const providers[] = {&afd_provider};
@@ -44,30 +48,32 @@ int WSAAPI WSAStartup(WORD requested, LPWSADATA data)
 
     if (data) {
         if (!ws_writable(data, sizeof(*data))) return WSAEFAULT;
-        memset(data, 0, sizeof(*data));
         data->wVersion = version;
         data->wHighVersion = MAKEWORD(2, 2);
         strcpy(data->szDescription, "WinSock 2.0");
         strcpy(data->szSystemStatus, "Running");
         /* Windows reports the WinSock 1.1 limits only to 1.x callers; 2.x callers get 0. */
-        if (LOBYTE(requested) == 1) {
-            data->iMaxSockets = 32767;
-            data->iMaxUdpDg = 65467;
-        }
+        data->iMaxSockets = LOBYTE(requested) == 1 ? 32767 : 0;
+        data->iMaxUdpDg = LOBYTE(requested) == 1 ? 65467 : 0;
+        data->lpVendorInfo = NULL;
     }
     if (!LOBYTE(requested)) return WSAVERNOTSUPPORTED;
     if (!data) return WSAEFAULT;
 
     ws_version = version;
-    /* While the count is above zero no final cleanup can be running: count up without the
-       lock. From zero, take the lock, so as not to overtake a final cleanup still at work. */
-    for (LONG count = ws_startup_count; count > 0; count = ws_startup_count) {
+    /* One compare-and-swap, from zero too; only a final cleanup at work makes us wait. */
+    for (;;) {
+        LONG count = ws_startup_count;
+        if (count == COUNT_CLEANING) {
+            /* Announce the wait before checking again; the cleanup publishes the count before
+               it reads the waiters (both are full barriers), so one side sees the other. */
+            InterlockedIncrement(&cleanup_waiters);
+            RtlWaitOnAddress((const void *)&ws_startup_count, &count, sizeof(count), NULL);
+            InterlockedDecrement(&cleanup_waiters);
+            continue;
+        }
         if (InterlockedCompareExchange(&ws_startup_count, count + 1, count) == count) return 0;
     }
-    AcquireSRWLockExclusive(&lifecycle_lock);
-    InterlockedIncrement(&ws_startup_count);
-    ReleaseSRWLockExclusive(&lifecycle_lock);
-    return 0;
 }
 
 /* How long the cleanup waits for the kernel to finish cancelling one operation. */
@@ -122,29 +128,30 @@ static void close_socket(struct ws_socket *sock, void *ctx)
 
 int WSAAPI WSACleanup(void)
 {
-    /* Every call but the final one only counts down, without the lock. */
-    for (LONG count = ws_startup_count; count > 1; count = ws_startup_count) {
+    LONG count;
+
+    /* Every call but the final one only counts down. */
+    for (;;) {
+        count = ws_startup_count;
+        if (count <= 0) return ws_fail(WSANOTINITIALISED); /* also while a cleanup works */
+        if (count == 1) break;
         if (InterlockedCompareExchange(&ws_startup_count, count - 1, count) == count) return 0;
     }
-    AcquireSRWLockExclusive(&lifecycle_lock);
-    if (ws_startup_count <= 0) {
-        ReleaseSRWLockExclusive(&lifecycle_lock);
-        return ws_fail(WSANOTINITIALISED);
+    if (InterlockedCompareExchange(&ws_startup_count, COUNT_CLEANING, 1) != 1)
+        return WSACleanup(); /* another startup or cleanup came first: count again */
+    /* From here on, completion routines of operations issued before now are not run. */
+    InterlockedIncrement(&ws_cleanup_epoch);
+    /* Abort everything before closing anything: closing one end of a local connection would
+       otherwise complete the other end's pending receive with end-of-stream. */
+    sock_table_for_each(abort_pending, NULL);
+    sock_table_for_each(close_socket, NULL);
+    ws_thread_release_all();
+    for (size_t i = 0; i < ARRAY_COUNT(providers); i++) {
+        int err;
+        if (providers[i]->procs.lpWSPCleanup) providers[i]->procs.lpWSPCleanup(&err);
     }
-    if (InterlockedDecrement(&ws_startup_count) == 0) {
-        /* From here on, completion routines of operations issued before now are not run. */
-        InterlockedIncrement(&ws_cleanup_epoch);
-        /* Abort everything before closing anything: closing one end of a local connection
-           would otherwise complete the other end's pending receive with end-of-stream. */
-        sock_table_for_each(abort_pending, NULL);
-        sock_table_for_each(close_socket, NULL);
-        ws_thread_release_all();
-        for (size_t i = 0; i < ARRAY_COUNT(providers); i++) {
-            int err;
-            if (providers[i]->procs.lpWSPCleanup) providers[i]->procs.lpWSPCleanup(&err);
-        }
-    }
-    ReleaseSRWLockExclusive(&lifecycle_lock);
+    InterlockedExchange(&ws_startup_count, 0);
+    if (cleanup_waiters) RtlWakeAddressAll((const void *)&ws_startup_count);
     return 0;
 }
 

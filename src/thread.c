@@ -42,6 +42,23 @@ HANDLE ws_thread_sync_event(void)
     return t->sync_event;
 }
 
+/* Set when a result buffer is handed out, so that a final cleanup with none to free walks no
+   thread blocks. */
+static volatile LONG buffers_out;
+
+void *ws_thread_buffer(void **buffer, size_t *size, size_t need)
+{
+    if (*size < need) {
+        void *grown = HeapAlloc(GetProcessHeap(), 0, need);
+        if (!grown) return NULL;
+        HeapFree(GetProcessHeap(), 0, *buffer);
+        *buffer = grown;
+        *size = need;
+        if (!buffers_out) InterlockedExchange(&buffers_out, 1);
+    }
+    return *buffer;
+}
+
 static void free_buffers(struct ws_thread *t)
 {
     HeapFree(GetProcessHeap(), 0, t->hostent_buffer);
@@ -72,6 +89,7 @@ void ws_thread_detach(void)
  */
 void ws_thread_release_all(void)
 {
+    if (!InterlockedExchange(&buffers_out, 0)) return;
     AcquireSRWLockExclusive(&blocks_lock);
     for (struct ws_thread *t = blocks; t; t = t->next) free_buffers(t);
     ReleaseSRWLockExclusive(&blocks_lock);

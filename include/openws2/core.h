@@ -116,6 +116,9 @@ struct ws_thread {
 
 struct ws_thread *ws_thread_get(void); /* creates on first use; NULL only if out of memory */
 HANDLE ws_thread_sync_event(void);
+/* One of the block's result buffers (BUFFER/SIZE: e.g. &t->hostent_buffer, &t->hostent_size),
+   grown to at least NEED bytes; NULL if out of memory. The final WSACleanup frees them. */
+void *ws_thread_buffer(void **buffer, size_t *size, size_t need);
 void ws_thread_detach(void);
 void ws_thread_release_all(void);
 bool ws_thread_init(void);

@@ -17,6 +17,9 @@
 #define STATUS_INVALID_PARAMETER_       NT_STATUS(0xC000000D)
 
 NTSTATUS NTAPI NtCancelIoFileEx(HANDLE file, IO_STATUS_BLOCK *io, IO_STATUS_BLOCK *status);
+NTSTATUS NTAPI RtlWaitOnAddress(const void *addr, const void *compare, SIZE_T size,
+                                 const LARGE_INTEGER *timeout);
+void NTAPI RtlWakeAddressAll(const void *addr);
 NTSTATUS NTAPI NtClose(HANDLE handle);
 
 #endif
