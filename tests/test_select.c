@@ -564,6 +564,60 @@ static void test_select_handles_sets_larger_than_64_sockets_in_order(void **stat
     }
 }
 
+/* The fd_set of a program that defines FD_SETSIZE as 1024 before including winsock2.h. */
+struct fd_set_1024 {
+    u_int fd_count;
+    SOCKET fd_array[1024];
+};
+
+static void test_select_reports_every_socket_of_a_1024_socket_set(void **state)
+{
+    enum { COUNT = 1024 };
+    static SOCKET receivers[COUNT];
+    static struct sockaddr_storage addrs[COUNT];
+    static int lens[COUNT];
+    static struct fd_set_1024 readfds, writefds;
+    struct timeval zero = {0, 0}, wait = {5, 0};
+    (void)state;
+    SOCKET sender = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    assert_true(sender != INVALID_SOCKET);
+    for (int i = 0; i < COUNT; i++) {
+        receivers[i] = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assert_true(receivers[i] != INVALID_SOCKET);
+        lens[i] = ws_test_loopback(AF_INET, 0, &addrs[i]);
+        assert_int_equal(bind(receivers[i], (struct sockaddr *)&addrs[i], lens[i]), 0);
+        lens[i] = sizeof(addrs[i]);
+        assert_int_equal(getsockname(receivers[i], (struct sockaddr *)&addrs[i], &lens[i]), 0);
+    }
+    for (int i = 0; i < COUNT; i++) {
+        assert_int_equal(sendto(sender, "x", 1, 0, (struct sockaddr *)&addrs[i], lens[i]), 1);
+        wait_for_data(receivers[i]);
+    }
+    readfds.fd_count = writefds.fd_count = COUNT;
+    for (int i = 0; i < COUNT; i++) readfds.fd_array[i] = writefds.fd_array[i] = receivers[i];
+    assert_int_equal(select(0, (fd_set *)&readfds, (fd_set *)&writefds, NULL, &wait), 2 * COUNT);
+    assert_int_equal(readfds.fd_count, COUNT);
+    assert_int_equal(writefds.fd_count, COUNT);
+    for (int i = 0; i < COUNT; i++) {
+        assert_true(readfds.fd_array[i] == receivers[i]);
+        assert_true(writefds.fd_array[i] == receivers[i]);
+    }
+
+    /* With the odd ones drained, the even ones alone are readable. */
+    for (int i = 1; i < COUNT; i += 2) {
+        char c;
+        assert_int_equal(recv(receivers[i], &c, 1, 0), 1);
+    }
+    readfds.fd_count = COUNT;
+    for (int i = 0; i < COUNT; i++) readfds.fd_array[i] = receivers[i];
+    assert_int_equal(select(0, (fd_set *)&readfds, NULL, NULL, &zero), COUNT / 2);
+    assert_int_equal(readfds.fd_count, COUNT / 2);
+    for (int i = 0; i < COUNT / 2; i++) assert_true(readfds.fd_array[i] == receivers[2 * i]);
+
+    for (int i = 0; i < COUNT; i++) closesocket(receivers[i]);
+    closesocket(sender);
+}
+
 /* ---- sockets closed under select ---- */
 
 static DWORD WINAPI close_later(void *arg)
@@ -610,6 +664,44 @@ static void test_select_on_exceptfds_only_fails_with_WSAENOTSOCK_on_close_by_ano
     assert_int_equal(WaitForSingleObject(thread, 10000), WAIT_OBJECT_0);
     CloseHandle(thread);
     closesocket(server);
+}
+
+struct blocked_select {
+    SOCKET s;
+    volatile LONG started;
+    int ret, error;
+};
+
+static DWORD WINAPI blocked_select_thread(void *arg)
+{
+    struct blocked_select *b = arg;
+    fd_set readfds;
+    set_one(&readfds, b->s);
+    InterlockedExchange(&b->started, 1);
+    b->ret = select(0, &readfds, NULL, NULL, NULL);
+    b->error = WSAGetLastError();
+    return 0;
+}
+
+static void test_select_blocked_in_another_thread_fails_with_WSAEINTR_on_the_final_WSACleanup(
+    void **state)
+{
+    SOCKET client, server;
+    struct blocked_select b = {0};
+    WSADATA data;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    b.s = server;
+    HANDLE thread = CreateThread(NULL, 0, blocked_select_thread, &b, 0, NULL);
+    assert_non_null(thread);
+    while (!b.started) Sleep(1);
+    Sleep(300); /* let it block inside select */
+    assert_int_equal(WSACleanup(), 0);
+    assert_int_equal(WaitForSingleObject(thread, 10000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    assert_int_equal(b.ret, SOCKET_ERROR);
+    assert_int_equal(b.error, WSAEINTR);
+    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &data), 0);
 }
 
 /* ---- documented errors ---- */
@@ -786,9 +878,12 @@ int main(void)
         cmocka_unit_test(test_select_reports_a_socket_listed_twice_in_one_set_once),
         cmocka_unit_test(test_select_with_one_fd_set_for_read_and_write_reports_each_socket_once),
         cmocka_unit_test(test_select_handles_sets_larger_than_64_sockets_in_order),
+        cmocka_unit_test(test_select_reports_every_socket_of_a_1024_socket_set),
         cmocka_unit_test(test_select_reports_socket_closed_by_another_thread_as_readable),
         cmocka_unit_test(
             test_select_on_exceptfds_only_fails_with_WSAENOTSOCK_on_close_by_another_thread),
+        cmocka_unit_test(
+            test_select_blocked_in_another_thread_fails_with_WSAEINTR_on_the_final_WSACleanup),
         cmocka_unit_test(test_select_with_all_sets_null_fails_with_WSAEINVAL),
         cmocka_unit_test(test_select_with_all_sets_empty_fails_with_WSAEINVAL),
         cmocka_unit_test(test_select_with_negative_timeout_fails_with_WSAEINVAL),

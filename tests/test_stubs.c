@@ -55,7 +55,6 @@ static const struct stub stubs[] = {
     {"WSAAccept", INVALID_SOCKET_, NOTSOCK},
     {"WSADuplicateSocketA", SOCKET_ERROR_, NOTSOCK},
     {"WSADuplicateSocketW", SOCKET_ERROR_, NOTSOCK},
-    {"WSAPoll", SOCKET_ERROR_, WSAENETDOWN},
     {"ProcessSocketNotifications", CODE, WSAEOPNOTSUPP},
     {"WSApSetPostRoutine", NOTHING, 0},
     /* name resolution, address strings, RnR (issue 5) */
@@ -353,7 +352,6 @@ static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **stat
         "WSAAsyncSelect",
         "WSAEventSelect",
         "WSAAccept",
-        "WSAPoll",
         "gethostbyname",
         "gethostname",
         "WSAAsyncGetHostByName",

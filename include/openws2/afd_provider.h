@@ -85,3 +85,7 @@ int WSPAPI afd_select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *excep
                       struct timeval *timeout, LPINT err);
 
 #endif
+/* WSAPoll, which has no WSPPROC_TABLE slot: the API edge has checked that count is not 0 and
+   that fds is writable. Returns the number of entries with revents set, or SOCKET_ERROR with
+   *err set. */
+int afd_poll(WSAPOLLFD *fds, ULONG count, int timeout, LPINT err);

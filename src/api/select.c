@@ -1,5 +1,6 @@
-/* Entry points: select and the FD_ISSET helper. */
+/* Entry points: select, WSAPoll and the FD_ISSET helper. */
 #include "openws2/core.h"
+#include "openws2/afd_provider.h"
 
 /* An fd_set we may read and rewrite: its count, then as many sockets as it says. NULL is fine. */
 static bool set_usable(fd_set *set)
@@ -40,6 +41,27 @@ int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds
     if (!(sock = ws_enter(first_socket(readfds, writefds, exceptfds), &err))) return ws_fail(err);
     int ret = sock->provider->procs.lpWSPSelect(nfds, readfds, writefds, exceptfds, timeout, &err);
     if (ret == SOCKET_ERROR) return ws_fail(err);
+    return ret;
+}
+
+/*
+ * Errors as Windows reports them: WSANOTINITIALISED, WSAEINVAL for nfds 0 (even with no array),
+ * WSAEFAULT for an array we cannot read and write, then per entry: WSAENOTSOCK when no entry is a
+ * socket, WSAEINVAL for events outside POLLRDNORM | POLLRDBAND | POLLWRNORM. The array's sockets
+ * may come from any provider in principle, but WSAPoll has no SPI slot: the built-in provider
+ * serves it. On success Windows clears the last error.
+ */
+int WSAAPI WSAPoll(WSAPOLLFD fdarray[], ULONG nfds, INT timeout)
+{
+    int err;
+
+    if (!ws_started()) return ws_fail(WSANOTINITIALISED);
+    if (!nfds) return ws_fail(WSAEINVAL);
+    if (!fdarray || !ws_writable(fdarray, (size_t)nfds * sizeof(*fdarray)))
+        return ws_fail(WSAEFAULT);
+    int ret = afd_poll(fdarray, nfds, timeout, &err);
+    if (ret == SOCKET_ERROR) return ws_fail(err);
+    SetLastError(0);
     return ret;
 }
 

@@ -137,11 +137,6 @@ int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOW 
     return ws_fail(socket_or(s, WSAENETDOWN));
 }
 
-int WSAAPI WSAPoll(WSAPOLLFD fdarray[], ULONG nfds, INT timeout)
-{
-    return ws_fail(started_or(WSAENETDOWN));
-}
-
 /* Windows 10 build 20348's socket state notifications: returns a WSAE* code on failure. */
 DWORD WSAAPI ProcessSocketNotifications(HANDLE completionPort, UINT32 registrationCount,
                                         void *registrationInfos, UINT32 timeoutMs,
