@@ -49,9 +49,6 @@ struct stub {
 
 static const struct stub stubs[] = {
     /* events, select-style notification, accept, duplication (issue 4) */
-    {"WSAAsyncSelect", SOCKET_ERROR_, NOTSOCK},
-    {"WSAEventSelect", SOCKET_ERROR_, NOTSOCK},
-    {"WSAEnumNetworkEvents", SOCKET_ERROR_, NOTSOCK},
     {"WSAAccept", INVALID_SOCKET_, NOTSOCK},
     {"WSADuplicateSocketA", SOCKET_ERROR_, NOTSOCK},
     {"WSADuplicateSocketW", SOCKET_ERROR_, NOTSOCK},
@@ -349,8 +346,6 @@ static void test_every_stub_returns_its_documented_failure_for_zero_arguments(vo
 static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **state)
 {
     static const char *const names[] = {
-        "WSAAsyncSelect",
-        "WSAEventSelect",
         "WSAAccept",
         "gethostbyname",
         "gethostname",
@@ -381,8 +376,7 @@ static void test_socket_stubs_on_a_socket_fail_with_their_not_available_error(vo
         const char *name;
         int error;
     } cases[] = {
-        {"WSAAsyncSelect", WSAENETDOWN},       {"WSAEventSelect", WSAENETDOWN},
-        {"WSAEnumNetworkEvents", WSAENETDOWN}, {"WSAAccept", WSAEOPNOTSUPP},
+        {"WSAAccept", WSAEOPNOTSUPP},
         {"WSADuplicateSocketA", WSAENETDOWN},  {"WSADuplicateSocketW", WSAENETDOWN},
         {"WSAConnect", WSAEOPNOTSUPP},         {"WSAJoinLeaf", WSAEOPNOTSUPP},
         {"WSAConnectByList", WSAEINVAL},
@@ -433,103 +427,6 @@ static void test_getaddrinfo_stubs_clear_the_result_pointer(void **state)
 }
 
 /* ---- the small functions stubs.c implements fully ---- */
-
-static void test_WSACreateEvent_makes_a_nonsignaled_manual_reset_event(void **state)
-{
-    WSAEVENT ev = WSACreateEvent();
-    (void)state;
-    assert_true(ev != WSA_INVALID_EVENT);
-    assert_int_equal(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
-    assert_true(WSASetEvent(ev));
-    /* Manual reset: waiting does not reset it. */
-    assert_int_equal(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
-    assert_int_equal(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
-    assert_true(WSAResetEvent(ev));
-    assert_int_equal(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
-    assert_true(WSACloseEvent(ev));
-}
-
-static void
-test_WSAWaitForMultipleEvents_reports_the_first_signaled_event_or_a_timeout(void **state)
-{
-    WSAEVENT ev[3];
-    (void)state;
-    for (int i = 0; i < 3; i++) ev[i] = WSACreateEvent();
-    assert_int_equal(WSAWaitForMultipleEvents(3, ev, FALSE, 0, FALSE), WSA_WAIT_TIMEOUT);
-    WSASetEvent(ev[2]);
-    assert_int_equal(WSAWaitForMultipleEvents(3, ev, FALSE, 0, FALSE), WSA_WAIT_EVENT_0 + 2);
-    assert_int_equal(WSAWaitForMultipleEvents(3, ev, TRUE, 0, FALSE), WSA_WAIT_TIMEOUT);
-    WSASetEvent(ev[0]);
-    WSASetEvent(ev[1]);
-    assert_int_equal(WSAWaitForMultipleEvents(3, ev, FALSE, 0, FALSE), WSA_WAIT_EVENT_0);
-    assert_int_equal(WSAWaitForMultipleEvents(3, ev, TRUE, WSA_INFINITE, FALSE), WSA_WAIT_EVENT_0);
-    for (int i = 0; i < 3; i++) WSACloseEvent(ev[i]);
-}
-
-static VOID CALLBACK note_apc(ULONG_PTR arg)
-{
-    *(int *)arg = 1;
-}
-
-static void test_alertable_WSAWaitForMultipleEvents_returns_WSA_WAIT_IO_COMPLETION(void **state)
-{
-    WSAEVENT ev = WSACreateEvent();
-    int ran = 0;
-    (void)state;
-    assert_true(QueueUserAPC(note_apc, GetCurrentThread(), (ULONG_PTR)&ran));
-    assert_int_equal(WSAWaitForMultipleEvents(1, &ev, FALSE, WSA_INFINITE, TRUE),
-                     WSA_WAIT_IO_COMPLETION);
-    assert_int_equal(ran, 1);
-    WSACloseEvent(ev);
-}
-
-static void
-test_WSAWaitForMultipleEvents_with_bad_counts_fails_with_WSA_INVALID_PARAMETER(void **state)
-{
-    WSAEVENT ev[WSA_MAXIMUM_WAIT_EVENTS + 1];
-    (void)state;
-    for (int i = 0; i <= WSA_MAXIMUM_WAIT_EVENTS; i++) ev[i] = WSACreateEvent();
-    WSASetLastError(0);
-    assert_wsa_error(WSAWaitForMultipleEvents(0, ev, FALSE, 0, FALSE), WSA_WAIT_FAILED,
-                     WSA_INVALID_PARAMETER);
-    assert_wsa_error(WSAWaitForMultipleEvents(WSA_MAXIMUM_WAIT_EVENTS + 1, ev, FALSE, 0, FALSE),
-                     WSA_WAIT_FAILED, WSA_INVALID_PARAMETER);
-    assert_wsa_error(WSAWaitForMultipleEvents(1, NULL, FALSE, 0, FALSE), WSA_WAIT_FAILED,
-                     WSA_INVALID_PARAMETER);
-    /* 64 is allowed. */
-    WSASetEvent(ev[63]);
-    assert_int_equal(WSAWaitForMultipleEvents(WSA_MAXIMUM_WAIT_EVENTS, ev, FALSE, 0, FALSE),
-                     WSA_WAIT_EVENT_0 + 63);
-    for (int i = 0; i <= WSA_MAXIMUM_WAIT_EVENTS; i++) WSACloseEvent(ev[i]);
-}
-
-static void test_event_functions_on_a_bad_handle_fail_with_WSA_INVALID_HANDLE(void **state)
-{
-    WSAEVENT ev = WSACreateEvent();
-    (void)state;
-    assert_true(WSACloseEvent(ev));
-    WSASetLastError(0);
-    assert_wsa_error(WSACloseEvent(ev), FALSE, WSA_INVALID_HANDLE);
-    assert_wsa_error(WSASetEvent(ev), FALSE, WSA_INVALID_HANDLE);
-    assert_wsa_error(WSAResetEvent(ev), FALSE, WSA_INVALID_HANDLE);
-    assert_wsa_error(WSACloseEvent(NULL), FALSE, WSA_INVALID_HANDLE);
-    assert_wsa_error(WSAWaitForMultipleEvents(1, &ev, FALSE, 0, FALSE), WSA_WAIT_FAILED,
-                     WSA_INVALID_HANDLE);
-}
-
-static void test_event_functions_work_without_WSAStartup_as_on_Windows(void **state)
-{
-    WSAEVENT ev;
-    (void)state;
-    assert_int_equal(WSACleanup(), 0);
-    ev = WSACreateEvent();
-    assert_true(ev != WSA_INVALID_EVENT);
-    assert_true(WSASetEvent(ev));
-    assert_int_equal(WSAWaitForMultipleEvents(1, &ev, TRUE, 0, FALSE), WSA_WAIT_EVENT_0);
-    assert_true(WSAResetEvent(ev));
-    assert_true(WSACloseEvent(ev));
-    assert_int_equal(ws_test_startup(NULL), 0);
-}
 
 static void test_WEP_does_nothing_and_returns_1(void **state)
 {
@@ -609,14 +506,6 @@ int main(void)
         cmocka_unit_test(test_socket_stubs_on_a_socket_fail_with_their_not_available_error),
         cmocka_unit_test(test_provider_interface_stubs_also_report_through_lpErrno),
         cmocka_unit_test(test_getaddrinfo_stubs_clear_the_result_pointer),
-        cmocka_unit_test(test_WSACreateEvent_makes_a_nonsignaled_manual_reset_event),
-        cmocka_unit_test(
-            test_WSAWaitForMultipleEvents_reports_the_first_signaled_event_or_a_timeout),
-        cmocka_unit_test(test_alertable_WSAWaitForMultipleEvents_returns_WSA_WAIT_IO_COMPLETION),
-        cmocka_unit_test(
-            test_WSAWaitForMultipleEvents_with_bad_counts_fails_with_WSA_INVALID_PARAMETER),
-        cmocka_unit_test(test_event_functions_on_a_bad_handle_fail_with_WSA_INVALID_HANDLE),
-        cmocka_unit_test(test_event_functions_work_without_WSAStartup_as_on_Windows),
         cmocka_unit_test(test_WEP_does_nothing_and_returns_1),
         cmocka_unit_test(test_WSASendDisconnect_shuts_down_sending),
         cmocka_unit_test(test_WSASendDisconnect_with_disconnect_data_fails_with_WSAENOPROTOOPT),

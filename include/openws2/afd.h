@@ -65,6 +65,27 @@ struct afd_sendmsg_in {
     ULONGLONG buffers;
 };
 
+/* AFD_EVENT_SELECT: the event (NULL with mask 0 cancels) and the AFD_POLL_* bits to watch. */
+struct afd_event_select_in {
+    HANDLE event;
+    int mask;
+};
+/* AFD_GET_EVENTS: the pending AFD_POLL_* bits (then cleared) and one NTSTATUS per bit, indexed by
+   the bit's position (AFD_POLL_READ is 0, AFD_POLL_CONNECT_ERR is 8). */
+#define AFD_POLL_BIT_COUNT 13
+struct afd_get_events_out {
+    int flags;
+    int status[AFD_POLL_BIT_COUNT];
+};
+/* AFD_W_MESSAGE_SELECT: the device posts `message` to `window` itself, with the socket handle as
+   wParam and WSAMAKESELECTREPLY(event, error) as lParam. Handles travel as 32-bit values. */
+struct afd_message_select_in {
+    ULONG handle;
+    ULONG window;
+    unsigned int message;
+    int mask;
+};
+
 #include <pshpack4.h>
 struct afd_poll_entry { ULONGLONG socket; int events; int status; };
 struct afd_poll_in {

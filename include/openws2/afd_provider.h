@@ -79,13 +79,18 @@ int afd_get_extension_function(SOCKET s, LPVOID in, DWORD in_len, LPVOID out, DW
                                LPDWORD returned, LPWSAOVERLAPPED ov,
                                LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err);
 
+/* event.c: select-style notification (WSAEventSelect, WSAEnumNetworkEvents, WSAAsyncSelect) */
+int WSPAPI afd_event_select(SOCKET s, WSAEVENT event, long events, LPINT err);
+int WSPAPI afd_enum_network_events(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS result, LPINT err);
+int WSPAPI afd_async_select(SOCKET s, HWND window, unsigned int message, long events, LPINT err);
+
 /* select.c: readiness */
 /* The timeout is not const because the WSPSelect slot of ws2spi.h is declared that way. */
 int WSPAPI afd_select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
                       struct timeval *timeout, LPINT err);
-
-#endif
 /* WSAPoll, which has no WSPPROC_TABLE slot: the API edge has checked that count is not 0 and
    that fds is writable. Returns the number of entries with revents set, or SOCKET_ERROR with
    *err set. */
 int afd_poll(WSAPOLLFD *fds, ULONG count, int timeout, LPINT err);
+
+#endif

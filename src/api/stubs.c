@@ -1,7 +1,7 @@
 /*
  * Every ws2_32 export that no other file implements yet, so that the whole export table
- * resolves, plus the few small functions that are complete without any later machinery (event
- * objects, the WinSock 1.1 blocking-hook queries, WEP, the disconnect calls).
+ * resolves, plus the few small functions that are complete without any later machinery (the
+ * WinSock 1.1 blocking-hook queries, WEP, the disconnect calls).
  *
  * A stub fails the way its reference page documents, with the last error set: WSANOTINITIALISED
  * before WSAStartup where the page lists it, WSAENOTSOCK for a handle that is not a socket, then
@@ -65,60 +65,7 @@ static void clear_result(void *result_ptr)
     if (ws_writable(result_ptr, sizeof(void *))) *(void **)result_ptr = NULL;
 }
 
-/* ==== Events, select-style notification, accept, duplication (issue 4) ==== */
-
-/* Event objects are kernel events; like Windows, these work without WSAStartup. */
-WSAEVENT WSAAPI WSACreateEvent(void)
-{
-    /* Manual reset, nonsignaled, unnamed, not inheritable; on failure CreateEventW has set
-       ERROR_NOT_ENOUGH_MEMORY, which is WSA_NOT_ENOUGH_MEMORY. */
-    return CreateEventW(NULL, TRUE, FALSE, NULL);
-}
-
-BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent)
-{
-    if (CloseHandle(hEvent)) return TRUE;
-    return fail_false(WSA_INVALID_HANDLE);
-}
-
-/* ERROR_INVALID_HANDLE from kernel32 is WSA_INVALID_HANDLE: the same value. */
-BOOL WSAAPI WSASetEvent(WSAEVENT hEvent)
-{
-    return SetEvent(hEvent);
-}
-
-BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent)
-{
-    return ResetEvent(hEvent);
-}
-
-DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll,
-                                      DWORD dwTimeout, BOOL fAlertable)
-{
-    if (!cEvents || cEvents > WSA_MAXIMUM_WAIT_EVENTS ||
-        !ws_readable(lphEvents, cEvents * sizeof(*lphEvents))) {
-        SetLastError(WSA_INVALID_PARAMETER);
-        return WSA_WAIT_FAILED;
-    }
-    /* WSA_WAIT_EVENT_0, WSA_WAIT_IO_COMPLETION, WSA_WAIT_TIMEOUT and WSA_WAIT_FAILED are the
-       kernel32 values. */
-    return WaitForMultipleObjectsEx(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable);
-}
-
-int WSAAPI WSAAsyncSelect(SOCKET s, HWND hWnd, u_int wMsg, long lEvent)
-{
-    return ws_fail(socket_or(s, WSAENETDOWN));
-}
-
-int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents)
-{
-    return ws_fail(socket_or(s, WSAENETDOWN));
-}
-
-int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVENTS lpNetworkEvents)
-{
-    return ws_fail(socket_or(s, WSAENETDOWN));
-}
+/* ==== Accept, duplication (issue 4) ==== */
 
 SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
                         LPCONDITIONPROC lpfnCondition, DWORD_PTR dwCallbackData)
