@@ -16,10 +16,9 @@
 /* Stubs ignore most of their arguments by design. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-
 /* ---- failure helpers ---- */
 
-static void *fail_null(int error)
+static __attribute__((unused)) void *fail_null(int error)
 {
     SetLastError(error);
     return NULL;
@@ -96,84 +95,7 @@ DWORD WSAAPI ProcessSocketNotifications(HANDLE completionPort, UINT32 registrati
 
 /* ==== Name resolution, address strings, registration and resolution (issue 5) ==== */
 
-struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type)
-{
-    return fail_null(started_or(WSANO_RECOVERY));
-}
-
-struct hostent *WSAAPI gethostbyname(const char *name)
-{
-    return fail_null(started_or(WSANO_RECOVERY));
-}
-
-struct protoent *WSAAPI getprotobyname(const char *name)
-{
-    return fail_null(started_or(WSANO_RECOVERY));
-}
-
-struct protoent *WSAAPI getprotobynumber(int number)
-{
-    return fail_null(started_or(WSANO_RECOVERY));
-}
-
-struct servent *WSAAPI getservbyname(const char *name, const char *proto)
-{
-    return fail_null(started_or(WSANO_RECOVERY));
-}
-
-struct servent *WSAAPI getservbyport(int port, const char *proto)
-{
-    return fail_null(started_or(WSANO_RECOVERY));
-}
-
-int WSAAPI gethostname(char *name, int namelen)
-{
-    return ws_fail(started_or(WSAENETDOWN));
-}
-
-int WSAAPI GetHostNameW(PWSTR name, int namelen)
-{
-    return ws_fail(started_or(WSAENETDOWN));
-}
-
-HANDLE WSAAPI WSAAsyncGetHostByAddr(HWND hWnd, u_int wMsg, const char *addr, int len, int type,
-                                    char *buf, int buflen)
-{
-    return fail_null(started_or(WSAENETDOWN));
-}
-
-HANDLE WSAAPI WSAAsyncGetHostByName(HWND hWnd, u_int wMsg, const char *name, char *buf, int buflen)
-{
-    return fail_null(started_or(WSAENETDOWN));
-}
-
-HANDLE WSAAPI WSAAsyncGetProtoByNumber(HWND hWnd, u_int wMsg, int number, char *buf, int buflen)
-{
-    return fail_null(started_or(WSAENETDOWN));
-}
-
-HANDLE WSAAPI WSAAsyncGetProtoByName(HWND hWnd, u_int wMsg, const char *name, char *buf, int buflen)
-{
-    return fail_null(started_or(WSAENETDOWN));
-}
-
-HANDLE WSAAPI WSAAsyncGetServByPort(HWND hWnd, u_int wMsg, int port, const char *proto, char *buf,
-                                    int buflen)
-{
-    return fail_null(started_or(WSAENETDOWN));
-}
-
-HANDLE WSAAPI WSAAsyncGetServByName(HWND hWnd, u_int wMsg, const char *name, const char *proto,
-                                    char *buf, int buflen)
-{
-    return fail_null(started_or(WSAENETDOWN));
-}
-
 /* No asynchronous request can exist yet, so every handle is invalid. */
-int WSAAPI WSACancelAsyncRequest(HANDLE hAsyncTaskHandle)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
 
 int WSAAPI getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints,
                        struct addrinfo **res)
