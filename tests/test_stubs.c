@@ -49,9 +49,6 @@ struct stub {
 
 static const struct stub stubs[] = {
     /* events, select-style notification, accept, duplication (issue 4) */
-    {"WSAAccept", INVALID_SOCKET_, NOTSOCK},
-    {"WSADuplicateSocketA", SOCKET_ERROR_, NOTSOCK},
-    {"WSADuplicateSocketW", SOCKET_ERROR_, NOTSOCK},
     {"ProcessSocketNotifications", CODE, WSAEOPNOTSUPP},
     {"WSApSetPostRoutine", NOTHING, 0},
     /* name resolution, address strings, RnR (issue 5) */
@@ -69,8 +66,6 @@ static const struct stub stubs[] = {
     {"FreeAddrInfoW", NOTHING, 0},
     {"FreeAddrInfoEx", NOTHING, 0},
     {"FreeAddrInfoExW", NOTHING, 0},
-    {"WSAConnectByNameA", FALSE_, NOTSOCK},
-    {"WSAConnectByNameW", FALSE_, NOTSOCK},
     {"WSALookupServiceBeginA", SOCKET_ERROR_, WSASERVICE_NOT_FOUND},
     {"WSALookupServiceBeginW", SOCKET_ERROR_, WSASERVICE_NOT_FOUND},
     {"WSALookupServiceNextA", SOCKET_ERROR_, WSA_INVALID_HANDLE},
@@ -91,8 +86,6 @@ static const struct stub stubs[] = {
     {"WSAEnumNameSpaceProvidersExA", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
     {"WSAEnumNameSpaceProvidersExW", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
     /* overlapped and extension socket functions (issue 3) */
-    {"WSAConnect", SOCKET_ERROR_, NOTSOCK},
-    {"WSAConnectByList", FALSE_, NOTSOCK},
     {"WSAJoinLeaf", INVALID_SOCKET_, NOTSOCK},
     {"WSAGetQOSByName", FALSE_, NOTSOCK},
     /* catalog, WSC/WPU, ws2help (issue 7) */
@@ -331,13 +324,11 @@ static void test_every_stub_returns_its_documented_failure_for_zero_arguments(vo
 static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **state)
 {
     static const char *const names[] = {
-        "WSAAccept",
         "getaddrinfo",
         "GetAddrInfoW",
         "getnameinfo",
         "WSALookupServiceBeginW",
         "WSAEnumNameSpaceProvidersW",
-        "WSAConnect",
         "WSAJoinLeaf",
         "WSAEnumProtocolsA",
         "WSAEnumProtocolsW",
@@ -358,11 +349,7 @@ static void test_socket_stubs_on_a_socket_fail_with_their_not_available_error(vo
         const char *name;
         int error;
     } cases[] = {
-        {"WSAAccept", WSAEOPNOTSUPP},
-        {"WSADuplicateSocketA", WSAENETDOWN},  {"WSADuplicateSocketW", WSAENETDOWN},
-        {"WSAConnect", WSAEOPNOTSUPP},         {"WSAJoinLeaf", WSAEOPNOTSUPP},
-        {"WSAConnectByList", WSAEINVAL},
-        {"WSAConnectByNameA", WSAEINVAL},      {"WSAConnectByNameW", WSAEINVAL},
+        {"WSAJoinLeaf", WSAEOPNOTSUPP},
         {"WSAGetQOSByName", WSAEINVAL},
     };
     SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);

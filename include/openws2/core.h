@@ -83,6 +83,10 @@ void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ct
 /* Remember / forget an event-based overlapped operation (lock-free, allocation-free). */
 void sock_pending_add(struct ws_socket *sock, IO_STATUS_BLOCK *iosb, HANDLE event);
 
+/* The socket a WSAPROTOCOL_INFO from WSADuplicateSocket names, adopted into this process's
+   table (src/api/dup.c); INVALID_SOCKET with *err set if it names none. */
+SOCKET ws_socket_from_duplicate(const WSAPROTOCOL_INFOW *info, int *err);
+
 /* The size of a family's socket address; 0 for families we do not carry. */
 static inline int ws_sockaddr_len(int family)
 {

@@ -1,7 +1,6 @@
 /* Entry points: creating, naming, connecting and closing sockets. */
 #include "openws2/core.h"
 
-
 SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g,
                          DWORD flags)
 {
@@ -15,6 +14,12 @@ SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
     if (info && !ws_readable(info, sizeof(*info))) {
         SetLastError(WSAEFAULT);
         return INVALID_SOCKET;
+    }
+    /* Only WSADuplicateSocket's structures carry a handle there; the catalog's have 0. */
+    if (info && info->dwProviderReserved) {
+        s = ws_socket_from_duplicate(info, &err);
+        SetLastError(err);
+        return s;
     }
     s = afd_provider.procs.lpWSPSocket(af, type, protocol, info, g, flags, &err);
     SetLastError(err);

@@ -66,23 +66,6 @@ static void clear_result(void *result_ptr)
 
 /* ==== Accept, duplication (issue 4) ==== */
 
-SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
-                        LPCONDITIONPROC lpfnCondition, DWORD_PTR dwCallbackData)
-{
-    SetLastError(socket_or(s, WSAEOPNOTSUPP));
-    return INVALID_SOCKET;
-}
-
-int WSAAPI WSADuplicateSocketA(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOA lpProtocolInfo)
-{
-    return ws_fail(socket_or(s, WSAENETDOWN));
-}
-
-int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOW lpProtocolInfo)
-{
-    return ws_fail(socket_or(s, WSAENETDOWN));
-}
-
 /* Windows 10 build 20348's socket state notifications: returns a WSAE* code on failure. */
 DWORD WSAAPI ProcessSocketNotifications(HANDLE completionPort, UINT32 registrationCount,
                                         void *registrationInfos, UINT32 timeoutMs,
@@ -180,22 +163,6 @@ INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr, socklen_t SockaddrLength, PWC
                         INT Flags)
 {
     return fail_code(started_or(EAI_FAIL));
-}
-
-BOOL PASCAL WSAConnectByNameA(SOCKET s, LPSTR nodename, LPSTR servicename,
-                              LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
-                              LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
-                              const PTIMEVAL timeout, LPWSAOVERLAPPED Reserved)
-{
-    return fail_false(socket_or(s, WSAEINVAL));
-}
-
-BOOL PASCAL WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR servicename,
-                              LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
-                              LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
-                              const PTIMEVAL timeout, LPWSAOVERLAPPED Reserved)
-{
-    return fail_false(socket_or(s, WSAEINVAL));
 }
 
 /* Registration and resolution (RnR): no namespace provider is loaded yet. */
@@ -313,20 +280,6 @@ INT WSAAPI WSAEnumNameSpaceProvidersExW(LPDWORD lpdwBufferLength,
 }
 
 /* ==== Overlapped and extension socket functions beyond WSASend/WSARecv (issue 3) ==== */
-
-int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF lpCallerData,
-                      LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS)
-{
-    return ws_fail(socket_or(s, WSAEOPNOTSUPP));
-}
-
-BOOL PASCAL WSAConnectByList(SOCKET s, PSOCKET_ADDRESS_LIST SocketAddressList,
-                             LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
-                             LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
-                             const PTIMEVAL timeout, LPWSAOVERLAPPED Reserved)
-{
-    return fail_false(socket_or(s, WSAEINVAL));
-}
 
 SOCKET WSAAPI WSAJoinLeaf(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF lpCallerData,
                           LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS, DWORD dwFlags)

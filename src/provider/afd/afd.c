@@ -182,6 +182,51 @@ int WSPAPI afd_listen(SOCKET s, int backlog, LPINT err)
     return 0;
 }
 
+/*
+ * WSAAccept's condition function, asked about a connection already taken off the queue. The
+ * caller id is the peer's address and the callee id our own; TCP carries no connect data and
+ * no QoS, so those come as NULL (callee data as an empty buffer the function cannot fill).
+ * CF_REJECT resets the connection for the peer; CF_DEFER hands it back to the listener (the
+ * next accept gets it again). Returns 0 to keep the connection, else the caller's error.
+ */
+static int accept_condition(SOCKET listener, SOCKET accepted, LPCONDITIONPROC condition,
+                            DWORD_PTR data)
+{
+    SOCKADDR_STORAGE peer, local;
+    int peer_len = sizeof(peer), local_len = sizeof(local), ignored, verdict, error;
+    WSABUF caller_id, callee_id, callee_data = {0, NULL};
+    GROUP group = 0;
+    struct linger abort_close = {1, 0};
+    ULONG handle = (ULONG)accepted;
+    IO_STATUS_BLOCK io;
+    NTSTATUS status;
+
+    if (afd_getpeername(accepted, (struct sockaddr *)&peer, &peer_len, &ignored)) peer_len = 0;
+    if (afd_getsockname(accepted, (struct sockaddr *)&local, &local_len, &ignored)) local_len = 0;
+    caller_id.buf = (char *)&peer;
+    caller_id.len = peer_len;
+    callee_id.buf = (char *)&local;
+    callee_id.len = local_len;
+    verdict = condition(peer_len ? &caller_id : NULL, NULL, NULL, NULL,
+                        local_len ? &callee_id : NULL, &callee_data, &group, data);
+    switch (verdict) {
+    case CF_ACCEPT: return 0;
+    case CF_DEFER:
+        /* The device keeps its own reference to the deferred connection: our handle goes. */
+        status = NtDeviceIoControlFile((HANDLE)listener, NULL, NULL, NULL, &io,
+                                       AFD_WINE(AFD_W_DEFER), &handle, sizeof(handle), NULL, 0);
+        error = status ? afd_error(status) : WSATRY_AGAIN;
+        afd_closesocket(accepted, &ignored);
+        return error;
+    default:
+        /* CF_REJECT, or a value the page calls invalid: the peer sees a reset. */
+        afd_setsockopt(accepted, SOL_SOCKET, SO_LINGER, (const char *)&abort_close,
+                       sizeof(abort_close), &ignored);
+        afd_closesocket(accepted, &ignored);
+        return verdict == CF_REJECT ? WSAECONNREFUSED : WSAEINVAL;
+    }
+}
+
 SOCKET WSPAPI afd_accept(SOCKET s, struct sockaddr *addr, LPINT len, LPCONDITIONPROC condition,
                          DWORD_PTR data, LPINT err)
 {
@@ -190,8 +235,6 @@ SOCKET WSPAPI afd_accept(SOCKET s, struct sockaddr *addr, LPINT len, LPCONDITION
     ULONG handle = 0;
     NTSTATUS status;
 
-    (void)condition;
-    (void)data;
     status = afd_sync_request(s, AFD_WINE(AFD_W_ACCEPT), NULL, 0, &handle, sizeof(handle), &info,
                               true);
     if (status) {
@@ -206,6 +249,8 @@ SOCKET WSPAPI afd_accept(SOCKET s, struct sockaddr *addr, LPINT len, LPCONDITION
         *err = WSAENOBUFS;
         return INVALID_SOCKET;
     }
+    if (condition && (*err = accept_condition(s, (SOCKET)(ULONG_PTR)handle, condition, data)))
+        return INVALID_SOCKET;
     if (addr && afd_getpeername((SOCKET)(ULONG_PTR)handle, addr, len, err)) {
         int ignored;
         afd_closesocket((SOCKET)(ULONG_PTR)handle, &ignored);
