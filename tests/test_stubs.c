@@ -52,20 +52,6 @@ static const struct stub stubs[] = {
     {"ProcessSocketNotifications", CODE, WSAEOPNOTSUPP},
     {"WSApSetPostRoutine", NOTHING, 0},
     /* name resolution, address strings, RnR (issue 5) */
-    {"getaddrinfo", CODE, EAI_FAIL},
-    {"GetAddrInfoW", CODE, EAI_FAIL},
-    {"GetAddrInfoExA", CODE, EAI_FAIL},
-    {"GetAddrInfoExW", CODE, EAI_FAIL},
-    {"GetAddrInfoExCancel", CODE, WSA_INVALID_HANDLE},
-    {"GetAddrInfoExOverlappedResult", CODE, WSAEINVAL},
-    {"SetAddrInfoExA", CODE, EAI_FAIL},
-    {"SetAddrInfoExW", CODE, EAI_FAIL},
-    {"getnameinfo", CODE, EAI_FAIL},
-    {"GetNameInfoW", CODE, EAI_FAIL},
-    {"freeaddrinfo", NOTHING, 0},
-    {"FreeAddrInfoW", NOTHING, 0},
-    {"FreeAddrInfoEx", NOTHING, 0},
-    {"FreeAddrInfoExW", NOTHING, 0},
     {"WSALookupServiceBeginA", SOCKET_ERROR_, WSASERVICE_NOT_FOUND},
     {"WSALookupServiceBeginW", SOCKET_ERROR_, WSASERVICE_NOT_FOUND},
     {"WSALookupServiceNextA", SOCKET_ERROR_, WSA_INVALID_HANDLE},
@@ -324,9 +310,6 @@ static void test_every_stub_returns_its_documented_failure_for_zero_arguments(vo
 static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **state)
 {
     static const char *const names[] = {
-        "getaddrinfo",
-        "GetAddrInfoW",
-        "getnameinfo",
         "WSALookupServiceBeginW",
         "WSAEnumNameSpaceProvidersW",
         "WSAJoinLeaf",
@@ -380,19 +363,6 @@ static void test_provider_interface_stubs_also_report_through_lpErrno(void **sta
     assert_int_equal(err, WSAEINVAL);
     /* A bad lpErrno is not written. */
     assert_int_equal(WSCEnumProtocols(NULL, NULL, &len, (LPINT)(ULONG_PTR)0x10), SOCKET_ERROR);
-}
-
-static void test_getaddrinfo_stubs_clear_the_result_pointer(void **state)
-{
-    struct addrinfo *res = (struct addrinfo *)(ULONG_PTR)0x1234;
-    ADDRINFOW *resw = (ADDRINFOW *)(ULONG_PTR)0x1234;
-    (void)state;
-    assert_int_equal(getaddrinfo("127.0.0.1", "80", NULL, &res), EAI_FAIL);
-    assert_null(res);
-    assert_int_equal(GetAddrInfoW(L"127.0.0.1", L"80", NULL, &resw), EAI_FAIL);
-    assert_null(resw);
-    freeaddrinfo(res);
-    FreeAddrInfoW(resw);
 }
 
 /* ---- the small functions stubs.c implements fully ---- */
@@ -474,7 +444,6 @@ int main(void)
         cmocka_unit_test(test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED),
         cmocka_unit_test(test_socket_stubs_on_a_socket_fail_with_their_not_available_error),
         cmocka_unit_test(test_provider_interface_stubs_also_report_through_lpErrno),
-        cmocka_unit_test(test_getaddrinfo_stubs_clear_the_result_pointer),
         cmocka_unit_test(test_WEP_does_nothing_and_returns_1),
         cmocka_unit_test(test_WSASendDisconnect_shuts_down_sending),
         cmocka_unit_test(test_WSASendDisconnect_with_disconnect_data_fails_with_WSAENOPROTOOPT),

@@ -8,13 +8,13 @@
  * the page's error that best says "not available" (WSAEOPNOTSUPP where listed, otherwise the
  * closest listed code; docs/EXPORTS.md names it per function). Provider-interface functions that
  * take lpErrno also store the error there when it can be written. A stub reads none of its other
- * arguments and writes through no pointer but lpErrno (and a result pointer it clears to NULL
- * when writable), so any argument values are safe.
+ * arguments and writes through no pointer but lpErrno, so any argument values are safe.
  */
 #include "openws2/core.h"
 
 /* Stubs ignore most of their arguments by design. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
+
 
 /* ---- failure helpers ---- */
 
@@ -58,13 +58,7 @@ static int socket_or(SOCKET s, int error)
     return ws_enter(s, &err) ? error : err;
 }
 
-/* Clears a result pointer the caller may free even after a failure. */
-static void clear_result(void *result_ptr)
-{
-    if (ws_writable(result_ptr, sizeof(void *))) *(void **)result_ptr = NULL;
-}
-
-/* ==== Accept, duplication (issue 4) ==== */
+/* ==== Socket state notifications (issue 4) ==== */
 
 /* Windows 10 build 20348's socket state notifications: returns a WSAE* code on failure. */
 DWORD WSAAPI ProcessSocketNotifications(HANDLE completionPort, UINT32 registrationCount,
@@ -77,93 +71,6 @@ DWORD WSAAPI ProcessSocketNotifications(HANDLE completionPort, UINT32 registrati
 }
 
 /* ==== Name resolution, address strings, registration and resolution (issue 5) ==== */
-
-/* No asynchronous request can exist yet, so every handle is invalid. */
-
-int WSAAPI getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints,
-                       struct addrinfo **res)
-{
-    clear_result(res);
-    return fail_code(started_or(EAI_FAIL));
-}
-
-int WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW *pHints,
-                        PADDRINFOW *ppResult)
-{
-    clear_result(ppResult);
-    return fail_code(started_or(EAI_FAIL));
-}
-
-int WSAAPI GetAddrInfoExA(PCSTR pName, PCSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
-                          const ADDRINFOEXA *pHints, PADDRINFOEXA *ppResult, PTIMEVAL timeout,
-                          LPOVERLAPPED lpOverlapped,
-                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
-                          LPHANDLE lpNameHandle)
-{
-    clear_result(ppResult);
-    return fail_code(started_or(EAI_FAIL));
-}
-
-int WSAAPI GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
-                          const ADDRINFOEXW *pHints, PADDRINFOEXW *ppResult, PTIMEVAL timeout,
-                          LPOVERLAPPED lpOverlapped,
-                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
-                          LPHANDLE lpNameHandle)
-{
-    clear_result(ppResult);
-    return fail_code(started_or(EAI_FAIL));
-}
-
-/* GetAddrInfoEx never starts an asynchronous query yet: no handle or overlapped is ours. */
-INT WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle)
-{
-    return fail_code(WSA_INVALID_HANDLE);
-}
-
-INT WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped)
-{
-    return fail_code(WSAEINVAL);
-}
-
-int WSAAPI SetAddrInfoExA(PCSTR pName, PCSTR pServiceName, SOCKET_ADDRESS *pAddresses,
-                          DWORD dwAddressCount, LPBLOB lpBlob, DWORD dwFlags, DWORD dwNameSpace,
-                          LPGUID lpNspId, PTIMEVAL timeout, LPOVERLAPPED lpOverlapped,
-                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
-                          LPHANDLE lpNameHandle)
-{
-    return fail_code(started_or(EAI_FAIL));
-}
-
-int WSAAPI SetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, SOCKET_ADDRESS *pAddresses,
-                          DWORD dwAddressCount, LPBLOB lpBlob, DWORD dwFlags, DWORD dwNameSpace,
-                          LPGUID lpNspId, PTIMEVAL timeout, LPOVERLAPPED lpOverlapped,
-                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
-                          LPHANDLE lpNameHandle)
-{
-    return fail_code(started_or(EAI_FAIL));
-}
-
-/* Nothing hands out address lists yet, so there is nothing to free. */
-void WSAAPI freeaddrinfo(LPADDRINFO pAddrInfo) {}
-
-void WSAAPI FreeAddrInfoW(PADDRINFOW pAddrInfo) {}
-
-void WSAAPI FreeAddrInfoEx(PADDRINFOEXA pAddrInfo) {}
-
-void WSAAPI FreeAddrInfoExW(PADDRINFOEXW pAddrInfo) {}
-
-int WSAAPI getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, DWORD hostlen,
-                       char *serv, DWORD servlen, int flags)
-{
-    return fail_code(started_or(EAI_FAIL));
-}
-
-INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr, socklen_t SockaddrLength, PWCHAR pNodeBuffer,
-                        DWORD NodeBufferSize, PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
-                        INT Flags)
-{
-    return fail_code(started_or(EAI_FAIL));
-}
 
 /* Registration and resolution (RnR): no namespace provider is loaded yet. */
 INT WSAAPI WSALookupServiceBeginA(LPWSAQUERYSETA lpqsRestrictions, DWORD dwControlFlags,

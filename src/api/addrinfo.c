@@ -1,0 +1,1063 @@
+/*
+ * The getaddrinfo family (getaddrinfo, GetAddrInfoW, GetAddrInfoExA/W and their frees, the
+ * asynchronous GetAddrInfoEx machinery) and getnameinfo/GetNameInfoW.
+ *
+ * One engine serves every form: the question is turned into UTF-8 and a plain request, answered
+ * from numeric literals, the local host's own names, then the hosts file (src/resolve/db.h), and
+ * the answer is laid out as the caller's structure shape (addrinfo, ADDRINFOEX or ADDRINFOEX2..4,
+ * ANSI or UTF-16 names). Names the local databases do not know go to DNS through dnsapi's
+ * DnsQuery_W, loaded on first use; names under the special-use domain "invalid" (RFC 6761) never
+ * do.
+ *
+ * Each node of a returned list is one heap block (the structure, its socket address and its
+ * names), so the frees walk the list and release each node.
+ */
+#include "openws2/core.h"
+#include "../resolve/db.h"
+#include <windns.h>
+
+/* The completion routine of an asynchronous GetAddrInfoEx (the SDK headers of the build declare
+   the parameter as an opaque pointer). */
+typedef void(CALLBACK *ai_completion_fn)(DWORD error, DWORD bytes, LPWSAOVERLAPPED overlapped);
+
+/* Flags the SDK headers of the build leave out. */
+#define AI_DNS_ONLY_                 0x00000010
+#define AI_BYPASS_DNS_CACHE_         0x00000040
+#define AI_RETURN_TTL_               0x00000080
+#define AI_SECURE_WITH_FALLBACK_     0x00100000
+#define AI_EXCLUSIVE_CUSTOM_SERVERS_ 0x00200000
+#define AI_RETURN_RESPONSE_FLAGS_    0x10000000
+#define AI_REQUIRE_SECURE_           0x20000000
+#define AI_RESOLUTION_HANDLE_        0x40000000
+#define AI_EXTENDED_                 0x80000000
+
+/* What getaddrinfo and GetAddrInfoW accept; GetAddrInfoEx accepts the extended flags too. */
+#define AI_FLAGS_PLAIN                                                                             \
+    (AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_NUMERICSERV | AI_DNS_ONLY_ | AI_ALL |         \
+     AI_ADDRCONFIG | AI_V4MAPPED | AI_NON_AUTHORITATIVE | AI_SECURE | AI_RETURN_PREFERRED_NAMES |  \
+     AI_FQDN | AI_FILESERVER | AI_DISABLE_IDN_ENCODING)
+#define AI_FLAGS_EX                                                                                \
+    (AI_FLAGS_PLAIN | AI_BYPASS_DNS_CACHE_ | AI_RETURN_TTL_ | AI_SECURE_WITH_FALLBACK_ |           \
+     AI_EXCLUSIVE_CUSTOM_SERVERS_ | AI_RETURN_RESPONSE_FLAGS_ | AI_REQUIRE_SECURE_ |               \
+     AI_RESOLUTION_HANDLE_ | AI_EXTENDED_)
+
+/* The extended result shapes (ADDRINFOEX2W .. ADDRINFOEX4): ADDRINFOEX, then these fields. */
+struct addrinfoex_tail {
+    int ai_version;
+    void *ai_fqdn;
+    int ai_interfaceindex;      /* version 3 */
+    HANDLE ai_resolutionhandle; /* version 4 */
+};
+#define EX_VERSION_MAX 4
+
+/* ---- the request and its answer ---- */
+
+#define AI_NAME_MAX  NI_MAXHOST
+#define AI_MAX_ADDRS 64
+
+enum ai_shape { SHAPE_PLAIN, SHAPE_EX };
+
+struct ai_request {
+    char node[AI_NAME_MAX];
+    bool has_node;
+    USHORT port; /* network order */
+    int flags, family, socktype, protocol;
+    enum ai_shape shape;
+    int ex_version; /* 0: ADDRINFOEX; 2..4: ADDRINFOEXn (AI_EXTENDED) */
+    bool wide;      /* names in the result are UTF-16 */
+};
+
+struct ai_answer {
+    int count;
+    SOCKADDR_INET addrs[AI_MAX_ADDRS];
+    char canonical[AI_NAME_MAX];
+};
+
+/* ---- text conversions ---- */
+
+static bool utf8_from_wide(const WCHAR *w, char *out, size_t size)
+{
+    return WideCharToMultiByte(CP_UTF8, 0, w, -1, out, (int)size, NULL, NULL) > 0;
+}
+
+static bool utf8_from_ansi(const char *a, char *out, size_t size)
+{
+    WCHAR w[AI_NAME_MAX];
+    if (!MultiByteToWideChar(CP_ACP, 0, a, -1, w, ARRAY_COUNT(w))) return false;
+    return utf8_from_wide(w, out, size);
+}
+
+/* A string of the caller in UTF-8; false if it is unreadable or too long. */
+static bool take_string(const void *s, bool wide, char *out, size_t size, int *err)
+{
+    bool ok;
+    if (wide ? IsBadStringPtrW(s, (UINT_PTR)-1) : IsBadStringPtrA(s, (UINT_PTR)-1)) {
+        *err = WSAEFAULT;
+        return false;
+    }
+    ok = wide ? utf8_from_wide(s, out, size) : utf8_from_ansi(s, out, size);
+    if (!ok) *err = EAI_NONAME;
+    return ok;
+}
+
+/* Bytes that UTF-8 TEXT takes in the result's character set, terminator included. */
+static size_t name_bytes(const char *text, bool wide)
+{
+    WCHAR w[AI_NAME_MAX];
+    int n = MultiByteToWideChar(CP_UTF8, 0, text, -1, w, ARRAY_COUNT(w));
+    if (n <= 0) return 1;
+    if (wide) return (size_t)n * sizeof(WCHAR);
+    n = WideCharToMultiByte(CP_ACP, 0, w, -1, NULL, 0, NULL, NULL);
+    return n > 0 ? (size_t)n : 1;
+}
+
+static void name_store(const char *text, bool wide, void *out, size_t bytes)
+{
+    WCHAR w[AI_NAME_MAX];
+    int n = MultiByteToWideChar(CP_UTF8, 0, text, -1, w, ARRAY_COUNT(w));
+    if (n <= 0) {
+        memset(out, 0, wide ? sizeof(WCHAR) : 1);
+        return;
+    }
+    if (wide)
+        memcpy(out, w, bytes);
+    else
+        WideCharToMultiByte(CP_ACP, 0, w, -1, out, (int)bytes, NULL, NULL);
+}
+
+/* ---- the request: hints and service ---- */
+
+static bool socktype_known(int type)
+{
+    return type >= 0 && type <= SOCK_SEQPACKET;
+}
+
+/* The hints' common members (addrinfo and ADDRINFOEX begin alike). */
+struct hints_view {
+    int flags, family, socktype, protocol;
+    size_t addrlen;
+    const void *canonname, *addr, *next;
+};
+
+static int check_hints(const struct hints_view *h, struct ai_request *rq, int allowed)
+{
+    if (h->addrlen || h->canonname || h->addr || h->next) return EAI_FAIL;
+    if (h->flags & ~allowed) return EAI_BADFLAGS;
+    if ((h->flags & AI_CANONNAME) && (h->flags & AI_FQDN)) return EAI_BADFLAGS;
+    if ((h->flags & (AI_CANONNAME | AI_FQDN)) && !rq->has_node) return EAI_BADFLAGS;
+    if (h->family != AF_UNSPEC && h->family != AF_INET && h->family != AF_INET6) return EAI_FAMILY;
+    if (!socktype_known(h->socktype)) return EAI_SOCKTYPE;
+    rq->flags = h->flags;
+    rq->family = h->family;
+    rq->socktype = h->socktype;
+    rq->protocol = h->protocol;
+    return 0;
+}
+
+/* The protocol a service is looked up for: from the socket type, else the protocol. */
+static const char *service_proto(const struct ai_request *rq)
+{
+    if (rq->socktype == SOCK_STREAM) return "tcp";
+    if (rq->socktype == SOCK_DGRAM) return "udp";
+    if (rq->protocol == IPPROTO_TCP) return "tcp";
+    if (rq->protocol == IPPROTO_UDP) return "udp";
+    return NULL;
+}
+
+static int resolve_service(const char *service, struct ai_request *rq)
+{
+    unsigned long value = 0;
+    const char *p = service;
+    int port;
+
+    if (!*p) {
+        rq->port = 0;
+        return 0;
+    }
+    while (*p >= '0' && *p <= '9') {
+        value = value * 10 + (unsigned long)(*p - '0');
+        if (value > 65535) return EAI_SERVICE;
+        p++;
+    }
+    if (!*p) {
+        rq->port = htons((USHORT)value);
+        return 0;
+    }
+    if (rq->flags & AI_NUMERICSERV) return EAI_NONAME;
+    port = ws_services_port(service, service_proto(rq), NULL, 0, NULL, 0);
+    if (port < 0) return EAI_SERVICE;
+    rq->port = (USHORT)port;
+    return 0;
+}
+
+/* ---- the answer ---- */
+
+static void answer_add(struct ai_answer *an, int family, const void *addr, ULONG scope)
+{
+    SOCKADDR_INET sa;
+
+    if (an->count >= AI_MAX_ADDRS) return;
+    memset(&sa, 0, sizeof(sa));
+    sa.si_family = (ADDRESS_FAMILY)family;
+    if (family == AF_INET) {
+        memcpy(&sa.Ipv4.sin_addr, addr, sizeof(IN_ADDR));
+    } else {
+        memcpy(&sa.Ipv6.sin6_addr, addr, sizeof(IN6_ADDR));
+        sa.Ipv6.sin6_scope_id = scope;
+    }
+    for (int i = 0; i < an->count; i++)
+        if (!memcmp(&an->addrs[i], &sa, sizeof(sa))) return;
+    an->addrs[an->count++] = sa;
+}
+
+/* Addresses the databases walk are collected unfiltered; the family rules come after. */
+struct collect {
+    struct ai_answer *an;
+    bool named;
+};
+
+static bool collect_address(void *ctx, int family, const void *addr, ULONG scope_id,
+                            const char *canonical)
+{
+    struct collect *c = ctx;
+    if (!c->named && canonical && *canonical) {
+        lstrcpynA(c->an->canonical, canonical, sizeof(c->an->canonical));
+        c->named = true;
+    }
+    answer_add(c->an, family, addr, scope_id);
+    return true;
+}
+
+/* Which families this machine has an address of besides loopback (AI_ADDRCONFIG). */
+struct configured {
+    bool v4, v6, v6_global;
+};
+
+static bool note_configured(void *ctx, int family, const void *addr, ULONG scope_id,
+                            const char *canonical)
+{
+    struct configured *c = ctx;
+    (void)scope_id;
+    (void)canonical;
+    if (family == AF_INET && (ntohl(((const IN_ADDR *)addr)->s_addr) >> 24) != 127) c->v4 = true;
+    if (family == AF_INET6 && !IN6_IS_ADDR_LOOPBACK((const IN6_ADDR *)addr)) {
+        c->v6 = true;
+        if (!IN6_IS_ADDR_LINKLOCAL((const IN6_ADDR *)addr)) c->v6_global = true;
+    }
+    return true;
+}
+
+/* ---- DNS ---- */
+
+typedef DNS_STATUS(WINAPI *dns_query_fn)(PCWSTR name, WORD type, DWORD options, PIP4_ARRAY servers,
+                                         PDNS_RECORDW *results, PVOID *reserved);
+typedef VOID(WINAPI *dns_free_fn)(PVOID data, DNS_FREE_TYPE type);
+static dns_query_fn dns_query;
+static dns_free_fn dns_free;
+static INIT_ONCE dns_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK dns_load(PINIT_ONCE once, void *param, void **ctx)
+{
+    HMODULE module = LoadLibraryW(L"dnsapi.dll");
+    (void)once, (void)param, (void)ctx;
+    if (module) {
+        dns_free = (dns_free_fn)(void *)GetProcAddress(module, "DnsFree");
+        if (dns_free) dns_query = (dns_query_fn)(void *)GetProcAddress(module, "DnsQuery_W");
+    }
+    return TRUE;
+}
+
+/* Names DNS must never be asked about: the special-use domain "invalid" (RFC 6761). */
+static bool dns_refuses(const char *name)
+{
+    static const char suffix[] = ".invalid";
+    size_t len = strlen(name), n = sizeof(suffix) - 1;
+    if (len && name[len - 1] == '.') len--;
+    if (len == n - 1 && !_strnicmp(name, suffix + 1, n - 1)) return true;
+    return len > n && !_strnicmp(name + len - n, suffix, n);
+}
+
+/* The A and AAAA records of NAME into C. IPv6 is asked for only when this machine has a global
+   IPv6 address, IPv4 unless only IPv6 can be used. 0 if anything was found, else the error. */
+static int dns_lookup(const struct ai_request *rq, struct collect *c)
+{
+    static const WORD types[] = {DNS_TYPE_AAAA, DNS_TYPE_A};
+    struct configured cf = {false, false, false};
+    bool no_records = false, failed = false;
+    WCHAR name[AI_NAME_MAX];
+
+    InitOnceExecuteOnce(&dns_once, dns_load, NULL, NULL);
+    if (!dns_query || dns_refuses(rq->node)) return EAI_NONAME;
+    if (!MultiByteToWideChar(CP_UTF8, 0, rq->node, -1, name, ARRAY_COUNT(name))) return EAI_NONAME;
+    ws_local_addresses(NULL, AF_UNSPEC, note_configured, &cf);
+
+    for (size_t i = 0; i < ARRAY_COUNT(types); i++) {
+        PDNS_RECORDW records = NULL, r;
+        DNS_STATUS status;
+        if (types[i] == DNS_TYPE_AAAA && (rq->family == AF_INET || !cf.v6_global)) continue;
+        if (types[i] == DNS_TYPE_A && rq->family == AF_INET6 && !(rq->flags & AI_V4MAPPED))
+            continue;
+        status = dns_query(name, types[i], DNS_QUERY_NO_NETBT | DNS_QUERY_NO_HOSTS_FILE, NULL,
+                           &records, NULL);
+        if (status == DNS_ERROR_RCODE_NAME_ERROR) return EAI_NONAME;
+        if (status == DNS_INFO_NO_RECORDS) no_records = true;
+        if (status) {
+            failed = failed || status != DNS_INFO_NO_RECORDS;
+            continue;
+        }
+        for (r = records; r; r = r->pNext) {
+            char owner[AI_NAME_MAX];
+            if (!r->pName || !utf8_from_wide(r->pName, owner, sizeof(owner))) owner[0] = 0;
+            if (r->wType == DNS_TYPE_A)
+                collect_address(c, AF_INET, &r->Data.A.IpAddress, 0, owner);
+            else if (r->wType == DNS_TYPE_AAAA)
+                collect_address(c, AF_INET6, &r->Data.AAAA.Ip6Address, 0, owner);
+        }
+        dns_free(records, DnsFreeRecordList);
+    }
+    if (c->an->count) return 0;
+    if (failed) return EAI_AGAIN;
+    return no_records ? WSANO_DATA : EAI_NONAME;
+}
+
+/* RFC 6724's default policy table: the precedence of a destination (IPv4 as ::ffff:0:0/96). */
+static int precedence(const SOCKADDR_INET *sa)
+{
+    const BYTE *b;
+    if (sa->si_family == AF_INET) return 35;
+    b = sa->Ipv6.sin6_addr.s6_addr;
+    if (IN6_IS_ADDR_LOOPBACK(&sa->Ipv6.sin6_addr)) return 50;
+    if (IN6_IS_ADDR_V4MAPPED(&sa->Ipv6.sin6_addr)) return 35;
+    if (b[0] == 0x20 && b[1] == 0x02) return 30;
+    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return 5;
+    if ((b[0] & 0xfe) == 0xfc) return 3;
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return 1;
+    if (b[0] == 0x3f && b[1] == 0xfe) return 1;
+    if (IN6_IS_ADDR_V4COMPAT(&sa->Ipv6.sin6_addr)) return 1;
+    return 40;
+}
+
+/* The scope of a destination: smaller is narrower (RFC 6724 rule 8). */
+static int scope_of(const SOCKADDR_INET *sa)
+{
+    const IN6_ADDR *a;
+    if (sa->si_family == AF_INET) {
+        ULONG v = ntohl(sa->Ipv4.sin_addr.s_addr);
+        if ((v >> 24) == 127 || (v >> 16) == 0xa9fe) return 2;
+        return 14;
+    }
+    a = &sa->Ipv6.sin6_addr;
+    if (IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_LINKLOCAL(a)) return 2;
+    if (IN6_IS_ADDR_SITELOCAL(a)) return 5;
+    if (IN6_IS_ADDR_MULTICAST(a)) return a->s6_addr[1] & 0x0f;
+    return 14;
+}
+
+/* Destination order: higher precedence first, then narrower scope; otherwise as found. */
+static void answer_sort(struct ai_answer *an)
+{
+    for (int i = 1; i < an->count; i++) {
+        SOCKADDR_INET cur = an->addrs[i];
+        int p = precedence(&cur), s = scope_of(&cur), j = i;
+        while (j > 0) {
+            int pp = precedence(&an->addrs[j - 1]), ps = scope_of(&an->addrs[j - 1]);
+            if (pp > p || (pp == p && ps <= s)) break;
+            an->addrs[j] = an->addrs[j - 1];
+            j--;
+        }
+        an->addrs[j] = cur;
+    }
+}
+
+/* Keep the addresses of the requested family; IPv4 mapped into IPv6 with AI_V4MAPPED. */
+static void answer_filter(const struct ai_request *rq, struct ai_answer *an)
+{
+    struct ai_answer out;
+    bool any_v6 = false, map;
+
+    for (int i = 0; i < an->count; i++)
+        if (an->addrs[i].si_family == AF_INET6) any_v6 = true;
+    map = rq->family == AF_INET6 && (rq->flags & AI_V4MAPPED) && (!any_v6 || (rq->flags & AI_ALL));
+
+    out.count = 0;
+    for (int i = 0; i < an->count; i++) {
+        const SOCKADDR_INET *sa = &an->addrs[i];
+        if (rq->family == AF_UNSPEC || rq->family == sa->si_family) {
+            if (sa->si_family == AF_INET)
+                answer_add(&out, AF_INET, &sa->Ipv4.sin_addr, 0);
+            else
+                answer_add(&out, AF_INET6, &sa->Ipv6.sin6_addr, sa->Ipv6.sin6_scope_id);
+        } else if (map && sa->si_family == AF_INET) {
+            IN6_ADDR m;
+            memset(&m, 0, sizeof(m));
+            m.s6_addr[10] = m.s6_addr[11] = 0xff;
+            memcpy(&m.s6_addr[12], &sa->Ipv4.sin_addr, 4);
+            answer_add(&out, AF_INET6, &m, 0);
+        }
+    }
+    an->count = out.count;
+    memcpy(an->addrs, out.addrs, sizeof(out.addrs[0]) * (size_t)out.count);
+}
+
+/* A numeric host: dotted IPv4 (the forms inet_addr reads) or IPv6 (brackets, scope and a
+   trailing port allowed; the port is ignored). */
+static bool parse_numeric(const char *node, struct ai_answer *an)
+{
+    IN_ADDR v4;
+    LPSTR end;
+    SOCKADDR_IN6 v6;
+    INT len = sizeof(v6);
+    char copy[AI_NAME_MAX];
+    int saved = WSAGetLastError();
+
+    if (!RtlIpv4StringToAddressA(node, FALSE, &end, &v4) && !*end) {
+        answer_add(an, AF_INET, &v4, 0);
+        return true;
+    }
+    if (!strchr(node, ':')) return false;
+    lstrcpynA(copy, node, sizeof(copy));
+    memset(&v6, 0, sizeof(v6));
+    if (WSAStringToAddressA(copy, AF_INET6, NULL, (SOCKADDR *)&v6, &len)) {
+        WSASetLastError(saved);
+        return false;
+    }
+    answer_add(an, AF_INET6, &v6.sin6_addr, v6.sin6_scope_id);
+    return true;
+}
+
+static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
+{
+    struct collect c = {an, false};
+    bool numeric = false, local = false;
+    int unknown = EAI_NONAME; /* the error when nothing is found */
+
+    an->count = 0;
+    an->canonical[0] = 0;
+    if (!rq->has_node) {
+        static const IN_ADDR any4 = {{{0}}}, loop4 = {{{127, 0, 0, 1}}};
+        IN6_ADDR any6, loop6;
+        memset(&any6, 0, sizeof(any6));
+        loop6 = any6;
+        loop6.s6_addr[15] = 1;
+        if (rq->flags & AI_PASSIVE) {
+            answer_add(an, AF_INET6, &any6, 0);
+            answer_add(an, AF_INET, &any4, 0);
+        } else {
+            answer_add(an, AF_INET6, &loop6, 0);
+            answer_add(an, AF_INET, &loop4, 0);
+        }
+        numeric = true;
+    } else if (parse_numeric(rq->node, an)) {
+        lstrcpynA(an->canonical, rq->node, sizeof(an->canonical));
+        numeric = true;
+    } else if (rq->flags & AI_NUMERICHOST) {
+        return EAI_NONAME;
+    } else if (!rq->node[0] || ws_is_local_name(rq->node)) {
+        ws_local_addresses(rq->node, AF_UNSPEC, collect_address, &c);
+        local = true;
+    } else if (!ws_hosts_lookup_name(rq->node, AF_UNSPEC, collect_address, &c)) {
+        /* A name ending in the root's dot is the same name to the hosts file. */
+        size_t len = strlen(rq->node);
+        if (len > 1 && rq->node[len - 1] == '.' && rq->node[len - 2] != '.') {
+            char bare[AI_NAME_MAX];
+            lstrcpynA(bare, rq->node, (int)len);
+            ws_hosts_lookup_name(bare, AF_UNSPEC, collect_address, &c);
+        }
+        if (!an->count) unknown = dns_lookup(rq, &c);
+    }
+    if (!an->count) return unknown;
+    if (!c.named && !an->canonical[0]) lstrcpynA(an->canonical, rq->node, sizeof(an->canonical));
+
+    answer_filter(rq, an);
+    if (an->count && (rq->flags & AI_ADDRCONFIG) && !numeric && !local) {
+        struct configured cf = {false, false, false};
+        struct ai_answer kept;
+        ws_local_addresses(NULL, AF_UNSPEC, note_configured, &cf);
+        kept.count = 0;
+        for (int i = 0; i < an->count; i++) {
+            const SOCKADDR_INET *sa = &an->addrs[i];
+            bool mapped = sa->si_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&sa->Ipv6.sin6_addr);
+            if (sa->si_family == AF_INET || mapped ? cf.v4 : cf.v6) kept.addrs[kept.count++] = *sa;
+        }
+        an->count = kept.count;
+        memcpy(an->addrs, kept.addrs, sizeof(kept.addrs[0]) * (size_t)kept.count);
+    }
+    /* The name is known, but not with an address of the family asked for. */
+    if (!an->count) return numeric ? EAI_NONAME : WSANO_DATA;
+    answer_sort(an);
+    return 0;
+}
+
+/* ---- laying out the result ---- */
+
+static size_t node_struct_size(const struct ai_request *rq)
+{
+    if (rq->shape == SHAPE_PLAIN) return sizeof(ADDRINFOW);
+    if (!rq->ex_version) return sizeof(ADDRINFOEXW);
+    return sizeof(ADDRINFOEXW) + sizeof(struct addrinfoex_tail);
+}
+
+static void free_list(void *list, enum ai_shape shape)
+{
+    while (list) {
+        void *next = shape == SHAPE_PLAIN ? (void *)((ADDRINFOW *)list)->ai_next
+                                          : (void *)((ADDRINFOEXW *)list)->ai_next;
+        HeapFree(GetProcessHeap(), 0, list);
+        list = next;
+    }
+}
+
+/* The answer as a list of the request's shape; NULL if out of memory. */
+static void *build_list(const struct ai_request *rq, const struct ai_answer *an)
+{
+    void *head = NULL, **link = &head;
+    size_t base = node_struct_size(rq);
+    bool want_name = rq->flags & (AI_CANONNAME | AI_FQDN);
+    bool want_fqdn = rq->ex_version >= 2 && (rq->flags & AI_FQDN);
+
+    for (int i = 0; i < an->count; i++) {
+        const SOCKADDR_INET *sa = &an->addrs[i];
+        size_t salen = sa->si_family == AF_INET ? sizeof(SOCKADDR_IN) : sizeof(SOCKADDR_IN6);
+        size_t name_len = (i == 0 && want_name) ? name_bytes(an->canonical, rq->wide) : 0;
+        size_t fqdn_len = (i == 0 && want_fqdn) ? name_bytes(an->canonical, rq->wide) : 0;
+        size_t addr_off = (base + 7) & ~(size_t)7;
+        BYTE *block =
+            HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, addr_off + salen + name_len + fqdn_len);
+        SOCKADDR *addr;
+        void *name = NULL, *fqdn = NULL;
+
+        if (!block) {
+            free_list(head, rq->shape);
+            return NULL;
+        }
+        addr = (SOCKADDR *)(block + addr_off);
+        memcpy(addr, sa, salen);
+        if (sa->si_family == AF_INET)
+            ((SOCKADDR_IN *)addr)->sin_port = rq->port;
+        else
+            ((SOCKADDR_IN6 *)addr)->sin6_port = rq->port;
+        if (name_len) {
+            name = block + addr_off + salen;
+            name_store(an->canonical, rq->wide, name, name_len);
+        }
+        if (fqdn_len) {
+            fqdn = block + addr_off + salen + name_len;
+            name_store(an->canonical, rq->wide, fqdn, fqdn_len);
+        }
+        if (rq->shape == SHAPE_PLAIN) {
+            ADDRINFOW *ai = (ADDRINFOW *)block;
+            ai->ai_family = sa->si_family;
+            ai->ai_socktype = rq->socktype;
+            ai->ai_protocol = rq->protocol;
+            ai->ai_addrlen = salen;
+            ai->ai_addr = addr;
+            ai->ai_canonname = name;
+            *link = ai;
+            link = (void **)&ai->ai_next;
+        } else {
+            ADDRINFOEXW *ai = (ADDRINFOEXW *)block;
+            ai->ai_family = sa->si_family;
+            ai->ai_socktype = rq->socktype;
+            ai->ai_protocol = rq->protocol;
+            ai->ai_addrlen = salen;
+            ai->ai_addr = addr;
+            ai->ai_canonname = name;
+            if (rq->ex_version) {
+                struct addrinfoex_tail *tail = (struct addrinfoex_tail *)(ai + 1);
+                ai->ai_flags = AI_EXTENDED_;
+                tail->ai_version = rq->ex_version;
+                tail->ai_fqdn = fqdn;
+            }
+            *link = ai;
+            link = (void **)&ai->ai_next;
+        }
+    }
+    return head;
+}
+
+/* Resolve a validated request into a list of its shape: 0, or the error. */
+static int run_request(const struct ai_request *rq, void **list)
+{
+    struct ai_answer *an = HeapAlloc(GetProcessHeap(), 0, sizeof(*an));
+    int err;
+
+    *list = NULL;
+    if (!an) return EAI_MEMORY;
+    err = resolve_node(rq, an);
+    if (!err && !(*list = build_list(rq, an))) err = EAI_MEMORY;
+    HeapFree(GetProcessHeap(), 0, an);
+    return err;
+}
+
+/* ---- argument intake shared by every form ---- */
+
+/* Node, service and hints into RQ (SHAPE and wide set by the caller); 0 or the error. */
+static int take_request(const void *node, const void *service, const struct hints_view *hints,
+                        int allowed, struct ai_request *rq)
+{
+    char serv[256];
+    int err = 0;
+
+    rq->has_node = node != NULL;
+    if (node && !take_string(node, rq->wide, rq->node, sizeof(rq->node), &err)) return err;
+    if (service && !take_string(service, rq->wide, serv, sizeof(serv), &err))
+        return err == EAI_NONAME ? EAI_SERVICE : err;
+    if (!node && !service) return EAI_NONAME;
+    if (hints && (err = check_hints(hints, rq, allowed))) return err;
+    if (service && (err = resolve_service(serv, rq))) return err;
+    return 0;
+}
+
+static int ai_return(int err)
+{
+    SetLastError(err);
+    return err;
+}
+
+/* getaddrinfo and GetAddrInfoW: the same structure layout, ANSI or UTF-16 names. */
+static int plain_getaddrinfo(const void *node, const void *service, const ADDRINFOW *hints,
+                             ADDRINFOW **res, bool wide)
+{
+    struct ai_request rq;
+    struct hints_view hv;
+    void *list;
+    int err;
+
+    if (!ws_started()) {
+        if (ws_writable(res, sizeof(*res))) *res = NULL;
+        return ai_return(WSANOTINITIALISED);
+    }
+    if (!ws_writable(res, sizeof(*res))) return ai_return(WSAEFAULT);
+    *res = NULL;
+    memset(&rq, 0, sizeof(rq));
+    rq.shape = SHAPE_PLAIN;
+    rq.wide = wide;
+    if (hints) {
+        if (!ws_readable(hints, sizeof(*hints))) return ai_return(WSAEFAULT);
+        hv = (struct hints_view){hints->ai_flags,    hints->ai_family,  hints->ai_socktype,
+                                 hints->ai_protocol, hints->ai_addrlen, hints->ai_canonname,
+                                 hints->ai_addr,     hints->ai_next};
+    }
+    if ((err = take_request(node, service, hints ? &hv : NULL, AI_FLAGS_PLAIN, &rq)))
+        return ai_return(err);
+    if ((err = run_request(&rq, &list))) return ai_return(err);
+    *res = list;
+    return ai_return(0);
+}
+
+int WSAAPI getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints,
+                       struct addrinfo **res)
+{
+    return plain_getaddrinfo(nodename, servname, (const ADDRINFOW *)hints, (ADDRINFOW **)res,
+                             false);
+}
+
+int WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW *pHints,
+                        PADDRINFOW *ppResult)
+{
+    return plain_getaddrinfo(pNodeName, pServiceName, pHints, ppResult, true);
+}
+
+void WSAAPI freeaddrinfo(LPADDRINFO pAddrInfo)
+{
+    free_list(pAddrInfo, SHAPE_PLAIN);
+}
+
+void WSAAPI FreeAddrInfoW(PADDRINFOW pAddrInfo)
+{
+    free_list(pAddrInfo, SHAPE_PLAIN);
+}
+
+void WSAAPI FreeAddrInfoEx(PADDRINFOEXA pAddrInfo)
+{
+    free_list(pAddrInfo, SHAPE_EX);
+}
+
+void WSAAPI FreeAddrInfoExW(PADDRINFOEXW pAddrInfo)
+{
+    free_list(pAddrInfo, SHAPE_EX);
+}
+
+/* ---- GetAddrInfoEx: asynchronous queries ---- */
+
+enum { QUERY_PENDING, QUERY_DONE };
+
+struct ai_query {
+    struct ai_query *next;
+    HANDLE id;
+    LONG state; /* under query_lock */
+    struct ai_request rq;
+    void **result;
+    OVERLAPPED *overlapped;
+    LPLOOKUPSERVICE_COMPLETION_ROUTINE routine;
+    HANDLE timer;
+};
+
+static SRWLOCK query_lock = SRWLOCK_INIT;
+static struct ai_query *query_list;
+static volatile LONG query_ids;
+
+/* Complete QUERY once: the first of the worker, the timeout and a cancel wins; a later
+   attempt only drops its LIST. */
+static void query_finish(struct ai_query *q, int err, void *list)
+{
+    struct ai_query **p;
+    void **result;
+    OVERLAPPED *ov;
+    LPLOOKUPSERVICE_COMPLETION_ROUTINE routine;
+    enum ai_shape shape = q->rq.shape;
+
+    AcquireSRWLockExclusive(&query_lock);
+    if (q->state != QUERY_PENDING) {
+        ReleaseSRWLockExclusive(&query_lock);
+        free_list(list, shape);
+        return;
+    }
+    q->state = QUERY_DONE;
+    for (p = &query_list; *p; p = &(*p)->next)
+        if (*p == q) {
+            *p = q->next;
+            break;
+        }
+    result = q->result;
+    ov = q->overlapped;
+    routine = q->routine;
+    ReleaseSRWLockExclusive(&query_lock);
+
+    *result = list;
+    ov->Internal = (ULONG_PTR)(LONG_PTR)err;
+    if (routine)
+        ((ai_completion_fn)routine)((DWORD)err, 0, ov);
+    else if (ov->hEvent)
+        SetEvent(ov->hEvent);
+}
+
+static void CALLBACK query_timeout(void *ctx, BOOLEAN fired)
+{
+    (void)fired;
+    query_finish(ctx, WSAETIMEDOUT, NULL);
+}
+
+static DWORD WINAPI query_worker(void *ctx)
+{
+    struct ai_query *q = ctx;
+    void *list;
+    int err = run_request(&q->rq, &list);
+
+    query_finish(q, err, list);
+    /* Wait out a timer callback that may be running, then the query is ours alone. */
+    if (q->timer) DeleteTimerQueueTimer(NULL, q->timer, INVALID_HANDLE_VALUE);
+    HeapFree(GetProcessHeap(), 0, q);
+    return 0;
+}
+
+static int query_start(const struct ai_request *rq, void **result, const struct timeval *timeout,
+                       OVERLAPPED *ov, LPLOOKUPSERVICE_COMPLETION_ROUTINE routine, HANDLE *handle)
+{
+    struct ai_query *q = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*q));
+    HANDLE thread;
+
+    if (!q) return EAI_MEMORY;
+    q->rq = *rq;
+    q->result = result;
+    q->overlapped = ov;
+    q->routine = routine;
+    q->state = QUERY_PENDING;
+    q->id = (HANDLE)(ULONG_PTR)(ULONG)InterlockedIncrement(&query_ids);
+    ov->Internal = WSAEINPROGRESS;
+    ov->Pointer = result;
+    if (handle) *handle = q->id;
+
+    AcquireSRWLockExclusive(&query_lock);
+    q->next = query_list;
+    query_list = q;
+    ReleaseSRWLockExclusive(&query_lock);
+
+    if (timeout) {
+        DWORD ms = (DWORD)timeout->tv_sec * 1000 + (DWORD)timeout->tv_usec / 1000;
+        if (!CreateTimerQueueTimer(&q->timer, NULL, query_timeout, q, ms, 0, WT_EXECUTEONLYONCE))
+            q->timer = NULL;
+    }
+    thread = CreateThread(NULL, 0, query_worker, q, 0, NULL);
+    if (!thread) {
+        /* Nothing runs the query: complete it here as failed, then forget it. */
+        query_finish(q, EAI_MEMORY, NULL);
+        if (q->timer) DeleteTimerQueueTimer(NULL, q->timer, INVALID_HANDLE_VALUE);
+        HeapFree(GetProcessHeap(), 0, q);
+        return WSA_IO_PENDING;
+    }
+    CloseHandle(thread);
+    return WSA_IO_PENDING;
+}
+
+INT WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle)
+{
+    struct ai_query *q, **p;
+    void **result;
+    OVERLAPPED *ov;
+    LPLOOKUPSERVICE_COMPLETION_ROUTINE routine;
+
+    if (!ws_readable(lpHandle, sizeof(*lpHandle))) return ai_return(WSA_INVALID_HANDLE);
+    /* A query still listed is still pending; unlisting it under the lock turns the worker's
+       later completion into a no-op, and the worker frees the query only after that. */
+    AcquireSRWLockExclusive(&query_lock);
+    for (p = &query_list; (q = *p); p = &q->next)
+        if (q->id == *lpHandle) break;
+    if (!q) {
+        ReleaseSRWLockExclusive(&query_lock);
+        return ai_return(WSA_INVALID_HANDLE);
+    }
+    *p = q->next;
+    q->state = QUERY_DONE;
+    result = q->result;
+    ov = q->overlapped;
+    routine = q->routine;
+    ReleaseSRWLockExclusive(&query_lock);
+
+    *result = NULL;
+    ov->Internal = WSA_E_CANCELLED;
+    if (routine)
+        ((ai_completion_fn)routine)(WSA_E_CANCELLED, 0, ov);
+    else if (ov->hEvent)
+        SetEvent(ov->hEvent);
+    return 0;
+}
+
+INT WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped)
+{
+    if (!lpOverlapped || !ws_readable(lpOverlapped, sizeof(*lpOverlapped))) return WSAEINVAL;
+    return (INT)lpOverlapped->Internal;
+}
+
+/* ---- GetAddrInfoExA/W ---- */
+
+static int ex_getaddrinfo(const void *name, const void *service, DWORD ns, const GUID *nsp,
+                          const ADDRINFOEXW *hints, ADDRINFOEXW **result,
+                          const struct timeval *timeout, OVERLAPPED *ov,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE routine, HANDLE *handle, bool wide)
+{
+    struct ai_request rq;
+    struct hints_view hv;
+    void *list;
+    int err;
+
+    if (!ws_started()) return ai_return(WSANOTINITIALISED);
+    if (!ws_writable(result, sizeof(*result))) return ai_return(WSAEFAULT);
+    *result = NULL;
+    if (ns != NS_ALL && ns != NS_DNS) return ai_return(WSAEINVAL);
+    if (nsp) return ai_return(WSAEINVAL);
+    if (ov && !ws_writable(ov, sizeof(*ov))) return ai_return(WSAEFAULT);
+    if (routine && (!ov || ov->hEvent)) return ai_return(WSAEINVAL);
+    /* A timeout needs an asynchronous query; a cancel handle is only filled in for one. */
+    if (timeout && !ov) return ai_return(WSAEINVAL);
+    if (!ov) handle = NULL;
+    if (timeout) {
+        if (!ws_readable(timeout, sizeof(*timeout))) return ai_return(WSAEFAULT);
+        if (timeout->tv_sec < 0 || timeout->tv_usec < 0) return ai_return(WSAEINVAL);
+    }
+    if (handle && !ws_writable(handle, sizeof(*handle))) return ai_return(WSAEFAULT);
+
+    memset(&rq, 0, sizeof(rq));
+    rq.shape = SHAPE_EX;
+    rq.wide = wide;
+    if (hints) {
+        if (!ws_readable(hints, sizeof(*hints))) return ai_return(WSAEFAULT);
+        hv = (struct hints_view){hints->ai_flags,    hints->ai_family,  hints->ai_socktype,
+                                 hints->ai_protocol, hints->ai_addrlen, hints->ai_canonname,
+                                 hints->ai_addr,     hints->ai_next};
+        if (hints->ai_flags & AI_EXTENDED_) {
+            const struct addrinfoex_tail *tail = (const struct addrinfoex_tail *)(hints + 1);
+            if (!ws_readable(tail, sizeof(tail->ai_version))) return ai_return(WSAEFAULT);
+            if (tail->ai_version < 2 || tail->ai_version > EX_VERSION_MAX)
+                return ai_return(WSAEINVAL);
+            rq.ex_version = tail->ai_version;
+        }
+    }
+    if ((err = take_request(name, service, hints ? &hv : NULL, AI_FLAGS_EX, &rq)))
+        return ai_return(err);
+    if (ov) return ai_return(query_start(&rq, (void **)result, timeout, ov, routine, handle));
+    if ((err = run_request(&rq, &list))) return ai_return(err);
+    *result = list;
+    return ai_return(0);
+}
+
+int WSAAPI GetAddrInfoExA(PCSTR pName, PCSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXA *pHints, PADDRINFOEXA *ppResult, PTIMEVAL timeout,
+                          LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle)
+{
+    return ex_getaddrinfo(pName, pServiceName, dwNameSpace, lpNspId, (const ADDRINFOEXW *)pHints,
+                          (ADDRINFOEXW **)ppResult, timeout, lpOverlapped, lpCompletionRoutine,
+                          lpNameHandle, false);
+}
+
+int WSAAPI GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXW *pHints, PADDRINFOEXW *ppResult, PTIMEVAL timeout,
+                          LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle)
+{
+    return ex_getaddrinfo(pName, pServiceName, dwNameSpace, lpNspId, pHints, ppResult, timeout,
+                          lpOverlapped, lpCompletionRoutine, lpNameHandle, true);
+}
+
+/* SetAddrInfoEx registers a name with a namespace provider; no provider here takes
+   registrations, so a well-formed request finds no service to register with. */
+static int set_addrinfo(const void *name, DWORD ns, const GUID *nsp, LPOVERLAPPED ov,
+                        LPLOOKUPSERVICE_COMPLETION_ROUTINE routine, const struct timeval *timeout,
+                        HANDLE *handle)
+{
+    if (!ws_started()) return ai_return(WSANOTINITIALISED);
+    if (!name) return ai_return(WSAEINVAL);
+    if ((routine || timeout || handle) && !ov) return ai_return(WSAEINVAL);
+    (void)ns;
+    (void)nsp;
+    return ai_return(WSASERVICE_NOT_FOUND);
+}
+
+int WSAAPI SetAddrInfoExA(PCSTR pName, PCSTR pServiceName, SOCKET_ADDRESS *pAddresses,
+                          DWORD dwAddressCount, LPBLOB lpBlob, DWORD dwFlags, DWORD dwNameSpace,
+                          LPGUID lpNspId, PTIMEVAL timeout, LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle)
+{
+    (void)pServiceName, (void)pAddresses, (void)dwAddressCount, (void)lpBlob, (void)dwFlags;
+    return set_addrinfo(pName, dwNameSpace, lpNspId, lpOverlapped, lpCompletionRoutine, timeout,
+                        lpNameHandle);
+}
+
+int WSAAPI SetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, SOCKET_ADDRESS *pAddresses,
+                          DWORD dwAddressCount, LPBLOB lpBlob, DWORD dwFlags, DWORD dwNameSpace,
+                          LPGUID lpNspId, PTIMEVAL timeout, LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle)
+{
+    (void)pServiceName, (void)pAddresses, (void)dwAddressCount, (void)lpBlob, (void)dwFlags;
+    return set_addrinfo(pName, dwNameSpace, lpNspId, lpOverlapped, lpCompletionRoutine, timeout,
+                        lpNameHandle);
+}
+
+/* ---- getnameinfo and GetNameInfoW ---- */
+
+#define NI_FLAGS_ALL (NI_NOFQDN | NI_NUMERICHOST | NI_NAMEREQD | NI_NUMERICSERV | NI_DGRAM)
+
+/* VALUE in decimal, terminated (at most 11 bytes). */
+static void put_decimal(char *out, ULONG value)
+{
+    char digits[10];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    while (n) *out++ = digits[--n];
+    *out = 0;
+}
+
+/* The numeric text of an address: IPv6 with "%scope" when it has one. */
+static void numeric_host(const SOCKADDR_INET *sa, char *out, size_t size)
+{
+    if (sa->si_family == AF_INET) {
+        inet_ntop(AF_INET, &sa->Ipv4.sin_addr, out, size);
+        return;
+    }
+    inet_ntop(AF_INET6, &sa->Ipv6.sin6_addr, out, size);
+    if (sa->Ipv6.sin6_scope_id) {
+        size_t len = strlen(out);
+        if (len + 12 <= size) {
+            out[len] = '%';
+            put_decimal(out + len + 1, sa->Ipv6.sin6_scope_id);
+        }
+    }
+}
+
+/* The host part into HOST (UTF-8): 0 or the error. */
+static int name_of_host(const SOCKADDR_INET *sa, int flags, char *host, size_t size)
+{
+    const void *addr = sa->si_family == AF_INET ? (const void *)&sa->Ipv4.sin_addr
+                                                : (const void *)&sa->Ipv6.sin6_addr;
+    if (!(flags & NI_NUMERICHOST)) {
+        if (ws_hosts_lookup_addr(sa->si_family, addr, host, size)) return 0;
+        if (ws_is_local_address(sa->si_family, addr)) {
+            COMPUTER_NAME_FORMAT f =
+                (flags & NI_NOFQDN) ? ComputerNameDnsHostname : ComputerNameDnsFullyQualified;
+            if (ws_local_host_name(f, host, size) && *host) return 0;
+        }
+        if (flags & NI_NAMEREQD) return EAI_NONAME;
+    }
+    numeric_host(sa, host, size);
+    return 0;
+}
+
+static void name_of_service(const SOCKADDR_INET *sa, int flags, char *serv, size_t size)
+{
+    USHORT port = sa->si_family == AF_INET ? sa->Ipv4.sin_port : sa->Ipv6.sin6_port;
+    if (!(flags & NI_NUMERICSERV) &&
+        ws_services_name(port, (flags & NI_DGRAM) ? "udp" : "tcp", serv, size, NULL, 0))
+        return;
+    if (size >= 6) put_decimal(serv, ntohs(port));
+}
+
+/* Store UTF-8 TEXT into the caller's buffer of COUNT characters; false if it does not fit. */
+static bool put_out(const char *text, void *out, DWORD count, bool wide)
+{
+    WCHAR w[NI_MAXHOST];
+    int n = MultiByteToWideChar(CP_UTF8, 0, text, -1, w, ARRAY_COUNT(w));
+    if (n <= 0) return false;
+    if (wide) {
+        if ((DWORD)n > count) return false;
+        memcpy(out, w, (size_t)n * sizeof(WCHAR));
+        return true;
+    }
+    n = WideCharToMultiByte(CP_ACP, 0, w, -1, NULL, 0, NULL, NULL);
+    if (n <= 0 || (DWORD)n > count) return false;
+    WideCharToMultiByte(CP_ACP, 0, w, -1, out, (int)count, NULL, NULL);
+    return true;
+}
+
+static int nameinfo(const SOCKADDR *sa, socklen_t salen, void *host, DWORD hostlen, void *serv,
+                    DWORD servlen, int flags, bool wide)
+{
+    size_t unit = wide ? sizeof(WCHAR) : 1;
+    SOCKADDR_INET addr;
+    char host_text[NI_MAXHOST], serv_text[NI_MAXSERV];
+    int len, err;
+
+    if (!ws_started()) return ai_return(WSANOTINITIALISED);
+    if (!sa || salen < (socklen_t)sizeof(sa->sa_family) || !ws_readable(sa, sizeof(sa->sa_family)))
+        return ai_return(WSAEFAULT);
+    if (!(len = ws_sockaddr_len(sa->sa_family))) return ai_return(EAI_FAMILY);
+    if (salen < len || !ws_readable(sa, (size_t)len)) return ai_return(WSAEFAULT);
+    if (!host && !serv) return ai_return(EAI_NONAME);
+    if ((host && !hostlen) || (serv && !servlen)) return ai_return(EAI_BADFLAGS);
+    if (flags & ~NI_FLAGS_ALL) return ai_return(EAI_BADFLAGS);
+    if (host && !ws_writable(host, hostlen * unit)) return ai_return(WSAEFAULT);
+    if (serv && !ws_writable(serv, servlen * unit)) return ai_return(WSAEFAULT);
+
+    memset(&addr, 0, sizeof(addr));
+    memcpy(&addr, sa, (size_t)len);
+    if (host) {
+        if ((err = name_of_host(&addr, flags, host_text, sizeof(host_text)))) return ai_return(err);
+        if (!put_out(host_text, host, hostlen, wide)) return ai_return(WSAEFAULT);
+    }
+    if (serv) {
+        name_of_service(&addr, flags, serv_text, sizeof(serv_text));
+        if (!put_out(serv_text, serv, servlen, wide)) return ai_return(WSAEFAULT);
+    }
+    return 0;
+}
+
+int WSAAPI getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, DWORD hostlen,
+                       char *serv, DWORD servlen, int flags)
+{
+    return nameinfo(sa, salen, host, hostlen, serv, servlen, flags, false);
+}
+
+INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr, socklen_t SockaddrLength, PWCHAR pNodeBuffer,
+                        DWORD NodeBufferSize, PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
+                        INT Flags)
+{
+    return nameinfo(pSockaddr, SockaddrLength, pNodeBuffer, NodeBufferSize, pServiceBuffer,
+                    ServiceBufferSize, Flags, true);
+}
