@@ -64,6 +64,7 @@ static struct ws_socket *claim(struct ws_socket *sock, SOCKET s, const struct ws
     sock->protocol = protocol;
     sock->flags = flags;
     sock->so_error = 0;
+    sock->keepalive_time = sock->keepalive_interval = 0;
     if (sock->pending) {
         for (unsigned int i = 0; i < WS_PENDING_SLOTS; i++) sock->pending[i].iosb = NULL;
     }

@@ -1,6 +1,7 @@
 /* getsockopt and setsockopt: documented values, length rules and errors. */
 #include "ws_test.h"
 #include <mswsock.h>
+#include <mstcpip.h>
 
 #ifndef SO_BSP_STATE
 #define SO_BSP_STATE 0x1009
@@ -415,7 +416,6 @@ static void test_options_the_host_cannot_provide_fail_with_WSAENOPROTOOPT(void *
         {SOL_SOCKET, SO_SNDLOWAT},
         {SOL_SOCKET, SO_USELOOPBACK},
         {IPPROTO_TCP, 2 /* TCP_EXPEDITED_1122 */},
-        {IPPROTO_TCP, 3 /* TCP_KEEPALIVE */},
         {IPPROTO_UDP, UDP_NOCHECKSUM},
         {IPPROTO_IP, 71 /* IP_MTU_DISCOVER */},
         {IPPROTO_IPV6, 1 /* IPV6_HOPOPTS */},
@@ -907,6 +907,118 @@ static void test_options_before_WSAStartup_fail_with_WSANOTINITIALISED(void **st
     assert_int_equal(WSAStartup(MAKEWORD(2, 2), &data), 0);
 }
 
+/* ---- TCP keep-alive options ---- */
+
+#ifndef TCP_KEEPALIVE
+#define TCP_KEEPALIVE 3
+#endif
+#ifndef TCP_KEEPCNT
+#define TCP_KEEPCNT 16
+#endif
+#ifndef TCP_KEEPINTVL
+#define TCP_KEEPINTVL 17
+#endif
+
+static DWORD get_tcp(SOCKET s, int name)
+{
+    DWORD value = 0xdeadbeef;
+    int len = sizeof(value);
+    assert_int_equal(getsockopt(s, IPPROTO_TCP, name, (char *)&value, &len), 0);
+    assert_int_equal(len, sizeof(value));
+    return value;
+}
+
+static void set_tcp(SOCKET s, int name, DWORD value)
+{
+    assert_int_equal(setsockopt(s, IPPROTO_TCP, name, (const char *)&value, sizeof(value)), 0);
+}
+
+static void test_TCP_keepalive_options_start_at_Windows_defaults(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    (void)state;
+    assert_int_equal(get_tcp(s, TCP_KEEPALIVE), 7200);
+    assert_int_equal(get_tcp(s, TCP_KEEPINTVL), 1);
+    assert_int_equal(get_tcp(s, TCP_KEEPCNT), 10);
+    closesocket(s);
+}
+
+static void test_TCP_KEEPALIVE_and_TCP_KEEPINTVL_are_kept_without_switching_keepalive_on(
+    void **state)
+{
+    SOCKET s = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+    DWORD on = 0xdeadbeef;
+    int len = sizeof(on);
+    (void)state;
+
+    set_tcp(s, TCP_KEEPALIVE, 30);
+    set_tcp(s, TCP_KEEPINTVL, 5);
+    assert_int_equal(get_tcp(s, TCP_KEEPALIVE), 30);
+    assert_int_equal(get_tcp(s, TCP_KEEPINTVL), 5);
+    on = 0;
+    assert_int_equal(getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)&on, &len), 0);
+    assert_int_equal(on & 0xff, 0);
+    /* With keep-alive on, it stays on. */
+    on = 1;
+    assert_int_equal(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (const char *)&on, sizeof(on)), 0);
+    set_tcp(s, TCP_KEEPALIVE, 60);
+    on = 0;
+    len = sizeof(on);
+    assert_int_equal(getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)&on, &len), 0);
+    assert_int_equal(on & 0xff, 1);
+    assert_int_equal(get_tcp(s, TCP_KEEPALIVE), 60);
+    closesocket(s);
+}
+
+static void test_SIO_KEEPALIVE_VALS_sets_what_the_TCP_options_read(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    struct tcp_keepalive vals = {1, 20000, 3000};
+    DWORD size = 0xdeadbeef;
+    (void)state;
+    assert_int_equal(WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals), NULL, 0, &size, NULL,
+                              NULL),
+                     0);
+    assert_int_equal(get_tcp(s, TCP_KEEPALIVE), 20);
+    assert_int_equal(get_tcp(s, TCP_KEEPINTVL), 3);
+    /* A bad input buffer: WSAEFAULT and a byte count of 0. */
+    size = 0xdeadbeef;
+    assert_socket_error(WSAIoctl(s, SIO_KEEPALIVE_VALS, NULL, sizeof(vals), NULL, 0, &size, NULL,
+                                 NULL),
+                        WSAEFAULT);
+    assert_int_equal(size, 0);
+    closesocket(s);
+}
+
+/* Wine's socket device has no request for the probe count: setting another value fails with
+   the "unsupported" error rather than being silently ignored. */
+static void test_TCP_KEEPCNT_other_than_the_default_fails_with_WSAENOPROTOOPT(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    DWORD count = 5;
+    (void)state;
+    assert_socket_error(setsockopt(s, IPPROTO_TCP, TCP_KEEPCNT, (const char *)&count,
+                                   sizeof(count)),
+                        WSAENOPROTOOPT);
+    set_tcp(s, TCP_KEEPCNT, 10);
+    assert_int_equal(get_tcp(s, TCP_KEEPCNT), 10);
+    closesocket(s);
+}
+
+static void test_TCP_keepalive_options_on_UDP_fail_with_WSAENOPROTOOPT(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    DWORD value = 30;
+    int len = sizeof(value);
+    (void)state;
+    assert_socket_error(setsockopt(s, IPPROTO_TCP, TCP_KEEPALIVE, (const char *)&value,
+                                   sizeof(value)),
+                        WSAENOPROTOOPT);
+    assert_socket_error(getsockopt(s, IPPROTO_TCP, TCP_KEEPINTVL, (char *)&value, &len),
+                        WSAENOPROTOOPT);
+    closesocket(s);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_every_option_round_trips_on_tcp_and_udp_over_ipv4_and_ipv6),
     cmocka_unit_test(test_SO_LINGER_round_trips_on_tcp),
@@ -955,6 +1067,11 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_SO_OPENTYPE_with_a_short_length_fails_with_WSAEFAULT),
     cmocka_unit_test(test_non_socket_fails_with_WSAENOTSOCK),
     cmocka_unit_test(test_options_before_WSAStartup_fail_with_WSANOTINITIALISED),
+    cmocka_unit_test(test_TCP_keepalive_options_start_at_Windows_defaults),
+    cmocka_unit_test(test_TCP_KEEPALIVE_and_TCP_KEEPINTVL_are_kept_without_switching_keepalive_on),
+    cmocka_unit_test(test_SIO_KEEPALIVE_VALS_sets_what_the_TCP_options_read),
+    cmocka_unit_test(test_TCP_KEEPCNT_other_than_the_default_fails_with_WSAENOPROTOOPT),
+    cmocka_unit_test(test_TCP_keepalive_options_on_UDP_fail_with_WSAENOPROTOOPT),
 };
 
 WS_TEST_MAIN(tests, ws_test_startup, ws_test_cleanup)

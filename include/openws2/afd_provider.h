@@ -72,6 +72,17 @@ int WSPAPI afd_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
                      LPINT err);
 
+/* sio.c: the control codes answered in user mode. AFD_NOT_LOCAL if CODE is not one of them;
+   otherwise 0 or SOCKET_ERROR with *err set, an OVERLAPPED completed as Windows does. */
+#define AFD_NOT_LOCAL 1
+int afd_local_ioctl(SOCKET s, struct ws_socket *sock, DWORD code, LPVOID in, DWORD in_len,
+                    LPVOID out, DWORD out_len, LPDWORD returned, LPWSAOVERLAPPED ov,
+                    LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err);
+/* A code nobody serves: WSAEOPNOTSUPP, or overlapped, pending and failed through the OVERLAPPED
+   with STATUS_NOT_SUPPORTED, as Windows does. */
+int afd_unsupported_ioctl(SOCKET s, LPDWORD returned, LPWSAOVERLAPPED ov,
+                          LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err);
+
 /* ext.c: the Microsoft extension functions (AcceptEx, ConnectEx, DisconnectEx, TransmitFile,
    GetAcceptExSockaddrs, WSARecvMsg, WSASendMsg) handed out by SIO_GET_EXTENSION_FUNCTION_POINTER.
    Answers that control code of WSAIoctl: the function for the GUID in `in`. */

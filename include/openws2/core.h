@@ -68,6 +68,8 @@ struct ws_socket {
     const struct ws_provider *provider;
     int family, type, protocol;
     volatile LONG so_error; /* a value the program stored with setsockopt(SO_ERROR) */
+    /* TCP keep-alive idle time and probe interval set through us, in ms; 0: Windows' default */
+    ULONG keepalive_time, keepalive_interval;
     struct ws_pending *volatile pending; /* allocated once, on the first overlapped operation */
 };
 

@@ -241,14 +241,20 @@ SOCKET WSPAPI afd_accept(SOCKET s, struct sockaddr *addr, LPINT len, LPCONDITION
         *err = afd_error(status);
         return INVALID_SOCKET;
     }
-    /* The accepted socket inherits the listener's family, type and protocol. */
-    if (!sock_table_insert((SOCKET)(ULONG_PTR)handle, &afd_provider, listener->family,
-                           listener->type, listener->protocol,
-                           WS_SOCK_OVERLAPPED | WS_SOCK_CONNECTING)) {
+    /* The accepted socket inherits the listener's family, type and protocol, its blocking mode
+       and event selection (the device copies both), and its keep-alive times (the host does). */
+    struct ws_socket *accepted = sock_table_insert(
+        (SOCKET)(ULONG_PTR)handle, &afd_provider, listener->family, listener->type,
+        listener->protocol,
+        WS_SOCK_OVERLAPPED | WS_SOCK_CONNECTING |
+            (listener->flags & (WS_SOCK_NONBLOCKING | WS_SOCK_EVENTSELECT)));
+    if (!accepted) {
         CloseHandle((HANDLE)(ULONG_PTR)handle);
         *err = WSAENOBUFS;
         return INVALID_SOCKET;
     }
+    accepted->keepalive_time = listener->keepalive_time;
+    accepted->keepalive_interval = listener->keepalive_interval;
     if (condition && (*err = accept_condition(s, (SOCKET)(ULONG_PTR)handle, condition, data)))
         return INVALID_SOCKET;
     if (addr && afd_getpeername((SOCKET)(ULONG_PTR)handle, addr, len, err)) {

@@ -27,6 +27,21 @@
 #ifndef SO_BSP_STATE
 #define SO_BSP_STATE 0x1009
 #endif
+/* Windows' ws2ipdef.h TCP options that the SDK headers here lack. */
+#ifndef TCP_KEEPALIVE
+#define TCP_KEEPALIVE 3
+#endif
+#ifndef TCP_KEEPCNT
+#define TCP_KEEPCNT 16
+#endif
+#ifndef TCP_KEEPINTVL
+#define TCP_KEEPINTVL 17
+#endif
+/* Windows' defaults: two hours of idle time, then a probe every second, ten probes. */
+#define KEEPALIVE_TIME_MS     7200000u
+#define KEEPALIVE_INTERVAL_MS 1000u
+#define KEEPALIVE_PROBES      10
+
 #ifndef SO_RANDOMIZE_PORT
 #define SO_RANDOMIZE_PORT 0x3005
 #endif
@@ -67,6 +82,9 @@ enum user_opt {
     U_UPDATE_CONTEXT, /* SO_UPDATE_ACCEPT/CONNECT_CONTEXT */
     U_PROTECTION_LEVEL,
     U_SO_ERROR, /* the kernel's pending error, else what the program stored */
+    U_KEEPALIVE_TIME,     /* TCP_KEEPALIVE: seconds of idle time before the first probe */
+    U_KEEPALIVE_INTERVAL, /* TCP_KEEPINTVL: seconds between probes */
+    U_KEEPALIVE_PROBES,   /* TCP_KEEPCNT: Wine's socket device cannot set it */
 };
 
 /* get/set: the AFD_WINE function number, USER (computed here), or 0 (not available). */
@@ -117,6 +135,9 @@ static const struct sockopt options[] = {
     {SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, COMPUTED(0, USER, RAW_, 0, U_UPDATE_CONTEXT)},
     /* IPPROTO_TCP */
     {IPPROTO_TCP, TCP_NODELAY, AFD(284, 285, BYTE_, 0)},
+    {IPPROTO_TCP, TCP_KEEPALIVE, COMPUTED(USER, USER, INT_, STREAM_ONLY, U_KEEPALIVE_TIME)},
+    {IPPROTO_TCP, TCP_KEEPCNT, COMPUTED(USER, USER, INT_, STREAM_ONLY, U_KEEPALIVE_PROBES)},
+    {IPPROTO_TCP, TCP_KEEPINTVL, COMPUTED(USER, USER, INT_, STREAM_ONLY, U_KEEPALIVE_INTERVAL)},
     /* IPPROTO_IP */
     {IPPROTO_IP, IP_OPTIONS, AFD(254, 255, RAW_, 0)},
     {IPPROTO_IP, IP_HDRINCL, AFD(246, 247, INT_, NORMALIZE)},
@@ -309,6 +330,37 @@ static int get_bsp_state(SOCKET s, const struct ws_socket *sock, char *value, in
 
 /* ---- values ---- */
 
+/*
+ * The socket device sets the keep-alive times only together with the switch (SIO_KEEPALIVE_VALS
+ * turns keep-alive on or off). Windows sets TCP_KEEPALIVE and TCP_KEEPINTVL without touching
+ * SO_KEEPALIVE: set both times with the switch on, then put the switch back.
+ */
+static int set_keepalive_times(SOCKET s, struct ws_socket *sock, ULONG time, ULONG interval)
+{
+    struct tcp_keepalive vals = {1, time, interval};
+    DWORD was_on = 0, off = 0;
+    int err;
+
+    if ((err = option_request(s, 223, NULL, 0, &was_on, sizeof(was_on), NULL))) return err;
+    if ((err = option_request(s, AFD_W_KEEPALIVE_VALS, &vals, sizeof(vals), NULL, 0, NULL)))
+        return err;
+    if (!(was_on & 0xff) && (err = option_request(s, 224, &off, sizeof(off), NULL, 0, NULL)))
+        return err;
+    sock->keepalive_time = time;
+    sock->keepalive_interval = interval;
+    return 0;
+}
+
+static ULONG keepalive_time(const struct ws_socket *sock)
+{
+    return sock->keepalive_time ? sock->keepalive_time : KEEPALIVE_TIME_MS;
+}
+
+static ULONG keepalive_interval(const struct ws_socket *sock)
+{
+    return sock->keepalive_interval ? sock->keepalive_interval : KEEPALIVE_INTERVAL_MS;
+}
+
 /* The current value of a scalar option, into *value (four bytes; a linger for LINGER_). */
 static int read_value(SOCKET s, const struct ws_socket *sock, const struct sockopt *opt,
                       DWORD *value)
@@ -354,6 +406,15 @@ static int read_value(SOCKET s, const struct ws_socket *sock, const struct socko
         if (sock->family != AF_INET6) return WSAEINVAL;
         *value = PROTECTION_LEVEL_UNRESTRICTED; /* the host applies no such restriction */
         return 0;
+    case U_KEEPALIVE_TIME:
+        *value = keepalive_time(sock) / 1000;
+        return 0;
+    case U_KEEPALIVE_INTERVAL:
+        *value = keepalive_interval(sock) / 1000;
+        return 0;
+    case U_KEEPALIVE_PROBES:
+        *value = KEEPALIVE_PROBES;
+        return 0;
     default:
         return WSAENOPROTOOPT;
     }
@@ -391,6 +452,19 @@ static int write_value(SOCKET s, struct ws_socket *sock, const struct sockopt *o
     case U_PROTECTION_LEVEL:
         if (sock->family != AF_INET6) return WSAEINVAL;
         return value == PROTECTION_LEVEL_UNRESTRICTED ? 0 : WSAENOPROTOOPT;
+    case U_KEEPALIVE_TIME:
+        if (sock->type != SOCK_STREAM) return WSAENOPROTOOPT;
+        if (value > MAXDWORD / 1000) return WSAEINVAL;
+        /* 0 is kept as 1 ms, which reads back as 0 s (0 in the context means the default). */
+        return set_keepalive_times(s, sock, value ? value * 1000 : 1, keepalive_interval(sock));
+    case U_KEEPALIVE_INTERVAL:
+        if (sock->type != SOCK_STREAM) return WSAENOPROTOOPT;
+        if (value > MAXDWORD / 1000) return WSAEINVAL;
+        return set_keepalive_times(s, sock, keepalive_time(sock), value ? value * 1000 : 1);
+    case U_KEEPALIVE_PROBES:
+        if (sock->type != SOCK_STREAM) return WSAENOPROTOOPT;
+        /* Wine's socket device has no request for the probe count: refuse rather than ignore. */
+        return value == KEEPALIVE_PROBES ? 0 : WSAENOPROTOOPT;
     default:
         return WSAENOPROTOOPT;
     }
@@ -597,6 +671,8 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
     DWORD transferred = 0;
 
     if (ioctl->in_min && (!in || in_len < ioctl->in_min || !ws_readable(in, ioctl->in_min))) {
+        /* Windows reports 0 bytes for a bad input buffer, unless overlapped. */
+        if (!ov) *returned = 0;
         *err = WSAEFAULT;
         return SOCKET_ERROR;
     }
@@ -634,6 +710,10 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
         return SOCKET_ERROR;
     }
     if (ioctl->code == FIONBIO) set_flag(sock, WS_SOCK_NONBLOCKING, value);
+    if (ioctl->code == SIO_KEEPALIVE_VALS && ((const struct tcp_keepalive *)in)->onoff) {
+        sock->keepalive_time = ((const struct tcp_keepalive *)in)->keepalivetime;
+        sock->keepalive_interval = ((const struct tcp_keepalive *)in)->keepaliveinterval;
+    }
     /* A u_long answer is reported as its four bytes, whatever the request carried. */
     *returned = ioctl->out_min ? ioctl->out_min : transferred;
     return 0;
@@ -654,12 +734,12 @@ int WSPAPI afd_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
     if (code == SIO_GET_EXTENSION_FUNCTION_POINTER)
         return afd_get_extension_function(s, in, in_len, out, out_len, returned, ov, routine,
                                           err);
+    int ret = afd_local_ioctl(s, sock, code, in, in_len, out, out_len, returned, ov, routine, err);
+    if (ret != AFD_NOT_LOCAL) return ret;
     for (size_t i = 0; i < ARRAY_COUNT(device_ioctls); i++) {
         if (device_ioctls[i].code == code)
             return device_ioctl(s, sock, &device_ioctls[i], in, in_len, out, out_len, returned,
                                 ov, routine, err);
     }
-    *returned = 0;
-    *err = WSAEOPNOTSUPP;
-    return SOCKET_ERROR;
+    return afd_unsupported_ioctl(s, returned, ov, routine, err);
 }

@@ -1,0 +1,264 @@
+/*
+ * Control codes answered in user mode: the base and service-provider handles, the ideal send
+ * backlog, the loopback fast path hint, the local address list and the routing interface query.
+ *
+ * Windows answers these without waiting, yet a call with an OVERLAPPED still completes through
+ * it: the return value and byte count are those of the immediate answer, and then the event is
+ * set, the completion routine queued or a 0-byte packet posted to the completion port. The
+ * socket device's COMPLETE_ASYNC request does exactly that, so every code here shares one path.
+ * A failure completes nothing.
+ */
+#include "openws2/afd_provider.h"
+#include "../../resolve/db.h"
+#include <mswsock.h>
+#include <mstcpip.h>
+
+#define STATUS_NOT_SUPPORTED_ NT_STATUS(0xC00000BB)
+/* Windows' ws2ipdef.h codes that the SDK headers here lack. */
+#ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
+#define SIO_IDEAL_SEND_BACKLOG_CHANGE _IO('t', 122)
+#define SIO_IDEAL_SEND_BACKLOG_QUERY  _IOR('t', 123, ULONG)
+#endif
+
+/* What an answer does with the OVERLAPPED of a successful call. */
+enum overlapped_form {
+    COMPLETE_SUCCESS,      /* answer at once, then complete with success and 0 bytes */
+    PEND_NOT_SUPPORTED,    /* the overlapped form is refused: pending, then STATUS_NOT_SUPPORTED */
+};
+
+struct local_ioctl {
+    DWORD code;
+    enum overlapped_form overlapped;
+    /* Writes OUT and sets *size; or returns the error, setting *size only where Windows
+       reports a size with that error. */
+    int (*answer)(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len, void *out,
+                  DWORD out_len, DWORD *size);
+};
+
+/* ---- the handles: no layered provider sits between us and the device ---- */
+
+static int answer_base_handle(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,
+                              void *out, DWORD out_len, DWORD *size)
+{
+    (void)sock, (void)in, (void)in_len;
+    if (!out || out_len < sizeof(SOCKET) || !ws_writable(out, sizeof(SOCKET))) return WSAEFAULT;
+    memcpy(out, &s, sizeof(s));
+    *size = sizeof(s);
+    return 0;
+}
+
+/* ---- TCP hints and queries ---- */
+
+/* The ideal send backlog Windows reports for a loopback connection: 64 KiB. It never changes
+   here, so SIO_IDEAL_SEND_BACKLOG_CHANGE would never complete. */
+#define IDEAL_SEND_BACKLOG 0x10000
+
+static int answer_ideal_send_backlog(SOCKET s, struct ws_socket *sock, const void *in,
+                                     DWORD in_len, void *out, DWORD out_len, DWORD *size)
+{
+    struct sockaddr_storage peer;
+    int len = sizeof(peer), err;
+    ULONG value = IDEAL_SEND_BACKLOG;
+
+    (void)in, (void)in_len;
+    if (sock->type != SOCK_STREAM) return WSAEOPNOTSUPP;
+    if (afd_getpeername(s, (struct sockaddr *)&peer, &len, &err)) return err;
+    if (!out || out_len < sizeof(value) || !ws_writable(out, sizeof(value))) return WSAEFAULT;
+    memcpy(out, &value, sizeof(value));
+    *size = sizeof(value);
+    return 0;
+}
+
+/* A hint for loopback connections, kept by Windows 10 for compatibility with no effect of its
+   own; ours are always on the fastest path the device has. */
+static int answer_loopback_fast_path(SOCKET s, struct ws_socket *sock, const void *in,
+                                     DWORD in_len, void *out, DWORD out_len, DWORD *size)
+{
+    (void)s, (void)out, (void)out_len;
+    if (!in || in_len < sizeof(int) || !ws_readable(in, sizeof(int))) return WSAEFAULT;
+    if (sock->type != SOCK_STREAM) return WSAEOPNOTSUPP;
+    *size = 0;
+    return 0;
+}
+
+/* ---- SIO_ADDRESS_LIST_QUERY ---- */
+
+#define MAX_LISTED 64 /* addresses one answer lists; machines with more list their first 64 */
+
+struct address_walk {
+    int family;
+    int count;
+    SOCKADDR_STORAGE addrs[MAX_LISTED];
+};
+
+static bool collect_address(void *ctx, int family, const void *addr, ULONG scope_id,
+                            const char *canonical)
+{
+    struct address_walk *walk = ctx;
+    SOCKADDR_STORAGE *sa;
+
+    (void)canonical;
+    if (family != walk->family) return true;
+    sa = &walk->addrs[walk->count++];
+    memset(sa, 0, sizeof(*sa));
+    sa->ss_family = (ADDRESS_FAMILY)family;
+    if (family == AF_INET) {
+        memcpy(&((SOCKADDR_IN *)sa)->sin_addr, addr, sizeof(IN_ADDR));
+    } else {
+        memcpy(&((SOCKADDR_IN6 *)sa)->sin6_addr, addr, sizeof(IN6_ADDR));
+        ((SOCKADDR_IN6 *)sa)->sin6_scope_id = scope_id;
+    }
+    return walk->count < MAX_LISTED;
+}
+
+/*
+ * The socket's family's addresses on the machine's interfaces, loopback excluded. The sizes and
+ * errors are Windows': no buffer or none at all gives WSAEFAULT with the size needed; a buffer
+ * too short for even the count gives WSAEINVAL and size 0; one too short for the addresses,
+ * WSAEFAULT with the size needed and nothing written.
+ */
+static int answer_address_list(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,
+                               void *out, DWORD out_len, DWORD *size)
+{
+    struct address_walk walk;
+    int len = ws_sockaddr_len(sock->family);
+    size_t needed;
+    (void)s, (void)in, (void)in_len;
+
+    walk.family = sock->family;
+    walk.count = 0;
+    if (len) ws_interface_addresses(sock->family, collect_address, &walk);
+    needed = FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address[walk.count]) + (size_t)walk.count * len;
+    if (out && out_len && out_len < FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address[0])) {
+        *size = 0;
+        return WSAEINVAL;
+    }
+    *size = (DWORD)needed;
+    if (!out || out_len < needed || !ws_writable(out, needed)) return WSAEFAULT;
+
+    SOCKET_ADDRESS_LIST *list = out;
+    char *next = (char *)out + FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address[walk.count]);
+    list->iAddressCount = walk.count;
+    for (int i = 0; i < walk.count; i++, next += len) {
+        memcpy(next, &walk.addrs[i], len);
+        list->Address[i].lpSockaddr = (SOCKADDR *)next;
+        list->Address[i].iSockaddrLength = len;
+    }
+    return 0;
+}
+
+/* ---- SIO_ROUTING_INTERFACE_QUERY ---- */
+
+/*
+ * The local address the machine would send from to reach a destination: the address a UDP
+ * socket connected there is bound to. Windows wants a whole sockaddr of a family it carries
+ * (WSAEINVAL, WSAEAFNOSUPPORT) and not the unspecified address (WSAEINVAL); a short result buffer
+ * gives WSAEFAULT with the size needed.
+ */
+static int answer_routing_interface(SOCKET s, struct ws_socket *sock, const void *in,
+                                    DWORD in_len, void *out, DWORD out_len, DWORD *size)
+{
+    static const IN6_ADDR any6;
+    SOCKADDR_STORAGE dest, local;
+    int family, len, local_len = sizeof(local), err = 0;
+    SOCKET probe;
+
+    (void)s, (void)sock;
+    if (!in || in_len < sizeof(SOCKADDR) || !ws_readable(in, sizeof(SOCKADDR))) return WSAEINVAL;
+    family = ((const SOCKADDR *)in)->sa_family;
+    if (!(len = ws_sockaddr_len(family))) return WSAEAFNOSUPPORT;
+    if (in_len < (DWORD)len || !ws_readable(in, len)) return WSAEINVAL;
+    memset(&dest, 0, sizeof(dest));
+    memcpy(&dest, in, len);
+    if (family == AF_INET ? !((SOCKADDR_IN *)&dest)->sin_addr.s_addr
+                          : !memcmp(&((SOCKADDR_IN6 *)&dest)->sin6_addr, &any6, sizeof(any6)))
+        return WSAEINVAL;
+    if (!out) return WSAEFAULT;
+    if (out_len < (DWORD)len || !ws_writable(out, len)) {
+        *size = (DWORD)len;
+        return WSAEFAULT;
+    }
+    /* A datagram socket's connect sends nothing: it only picks the route and the address. */
+    if (family == AF_INET ? !((SOCKADDR_IN *)&dest)->sin_port
+                          : !((SOCKADDR_IN6 *)&dest)->sin6_port)
+        ((SOCKADDR_IN *)&dest)->sin_port = htons(9); /* same offset in both families */
+    probe = afd_socket(family, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, 0, &err);
+    if (probe == INVALID_SOCKET) return err;
+    if (!afd_connect(probe, (SOCKADDR *)&dest, len, NULL, NULL, NULL, NULL, &err) &&
+        !afd_getsockname(probe, (SOCKADDR *)&local, &local_len, &err)) {
+        ((SOCKADDR_IN *)&local)->sin_port = 0;
+        memcpy(out, &local, len);
+        *size = (DWORD)len;
+    }
+    int close_err;
+    afd_closesocket(probe, &close_err);
+    return err;
+}
+
+static const struct local_ioctl local_ioctls[] = {
+    {SIO_BASE_HANDLE, PEND_NOT_SUPPORTED, answer_base_handle},
+    {SIO_BSP_HANDLE, PEND_NOT_SUPPORTED, answer_base_handle},
+    {SIO_BSP_HANDLE_SELECT, PEND_NOT_SUPPORTED, answer_base_handle},
+    {SIO_BSP_HANDLE_POLL, PEND_NOT_SUPPORTED, answer_base_handle},
+    {SIO_IDEAL_SEND_BACKLOG_QUERY, COMPLETE_SUCCESS, answer_ideal_send_backlog},
+    {SIO_LOOPBACK_FAST_PATH, COMPLETE_SUCCESS, answer_loopback_fast_path},
+    {SIO_ADDRESS_LIST_QUERY, COMPLETE_SUCCESS, answer_address_list},
+    {SIO_ROUTING_INTERFACE_QUERY, COMPLETE_SUCCESS, answer_routing_interface},
+};
+
+/* Complete an overlapped request that was answered at once, with STATUS. */
+static int complete_answered(SOCKET s, NTSTATUS status, LPWSAOVERLAPPED ov,
+                             LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
+{
+    if (afd_transfer(s, AFD_WINE(AFD_W_COMPLETE_ASYNC), &status, sizeof(status), NULL, 0, NULL,
+                     ov, routine, err) &&
+        *err != WSA_IO_PENDING)
+        return SOCKET_ERROR;
+    return 0;
+}
+
+int afd_unsupported_ioctl(SOCKET s, LPDWORD returned, LPWSAOVERLAPPED ov,
+                          LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
+{
+    if (!ov) {
+        *returned = 0;
+        *err = WSAEOPNOTSUPP;
+        return SOCKET_ERROR;
+    }
+    /* Overlapped, Windows takes the request and fails it through the OVERLAPPED. */
+    if (!ws_writable(ov, sizeof(*ov))) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    /* The device reports the failure it was asked to complete with, and still completes the
+       request through the event, routine or port: to the program the call is pending. */
+    complete_answered(s, STATUS_NOT_SUPPORTED_, ov, routine, err);
+    *err = WSA_IO_PENDING;
+    return SOCKET_ERROR;
+}
+
+int afd_local_ioctl(SOCKET s, struct ws_socket *sock, DWORD code, LPVOID in, DWORD in_len,
+                    LPVOID out, DWORD out_len, LPDWORD returned, LPWSAOVERLAPPED ov,
+                    LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
+{
+    const struct local_ioctl *ioctl = NULL;
+    DWORD size;
+
+    for (size_t i = 0; i < ARRAY_COUNT(local_ioctls) && !ioctl; i++)
+        if (local_ioctls[i].code == code) ioctl = &local_ioctls[i];
+    if (!ioctl) return AFD_NOT_LOCAL;
+    if (ov && !ws_writable(ov, sizeof(*ov))) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    if (ov && ioctl->overlapped == PEND_NOT_SUPPORTED)
+        return afd_unsupported_ioctl(s, returned, ov, routine, err);
+    size = *returned;
+    if ((*err = ioctl->answer(s, sock, in, in_len, out, out_len, &size))) {
+        *returned = size;
+        return SOCKET_ERROR;
+    }
+    *returned = size;
+    if (ov) return complete_answered(s, STATUS_OK, ov, routine, err);
+    return 0;
+}
