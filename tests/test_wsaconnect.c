@@ -1,5 +1,5 @@
-/* WSAConnect, WSAConnectByList and WSAConnectByNameA/W (numeric hosts): connections, the
-   address outputs and their length rules, timeouts and the documented errors. */
+/* WSAConnect, WSAConnectByList and WSAConnectByNameA/W: connections, the address outputs and
+   their length rules, names, timeouts and the documented errors. */
 #include "ws_test.h"
 
 /* A loopback address nothing listens on: a socket bound there but not listening (kept open so
@@ -404,6 +404,42 @@ static void test_WSAConnectByName_length_rules_follow_Windows(void **state)
     closesocket(listener);
 }
 
+/* Names go through the resolver: "localhost" on an IPv4 socket reaches an IPv4 listener, and on
+   a dual-stack IPv6 socket whichever of its addresses listens. */
+static void test_WSAConnectByName_resolves_localhost(void **state)
+{
+    struct sockaddr_storage addr;
+    struct sockaddr_in remote;
+    int len = sizeof(addr);
+    SOCKET listener = ws_test_listener(AF_INET, &addr, &len);
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    SOCKET s6 = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+    DWORD remote_len = sizeof(remote), off = 0;
+    struct sockaddr_in6 remote6;
+    WCHAR wport[8];
+    char port[8];
+    (void)state;
+
+    port_string(&addr, port, sizeof(port));
+    assert_true(WSAConnectByNameA(s, "localhost", port, NULL, NULL, &remote_len,
+                                  (struct sockaddr *)&remote, NULL, NULL));
+    assert_int_equal(remote.sin_family, AF_INET);
+    assert_int_equal(remote.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+
+    assert_int_equal(
+        setsockopt(s6, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&off, sizeof(off)), 0);
+    MultiByteToWideChar(CP_ACP, 0, port, -1, wport, 8);
+    remote_len = sizeof(remote6);
+    assert_true(WSAConnectByNameW(s6, L"localhost", wport, NULL, NULL, &remote_len,
+                                  (struct sockaddr *)&remote6, NULL, NULL));
+    /* The IPv4 listener, seen through an IPv4-mapped address. */
+    assert_int_equal(remote6.sin6_family, AF_INET6);
+    assert_true(IN6_IS_ADDR_V4MAPPED(&remote6.sin6_addr));
+    closesocket(s6);
+    closesocket(s);
+    closesocket(listener);
+}
+
 static void test_WSAConnectByName_documented_errors(void **state)
 {
     SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -438,6 +474,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_WSAConnect_to_a_listener_succeeds_and_reports_no_callee_data),
+        cmocka_unit_test(test_WSAConnectByName_resolves_localhost),
         cmocka_unit_test(test_WSAConnect_to_a_refusing_port_fails_with_WSAECONNREFUSED),
         cmocka_unit_test(test_WSAConnect_with_caller_data_fails_with_WSAEPROTONOSUPPORT),
         cmocka_unit_test(test_WSAConnect_with_QoS_fails_with_WSAEOPNOTSUPP),

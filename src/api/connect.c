@@ -2,11 +2,10 @@
  * Entry points: the WinSock 2 ways to accept and connect (WSAAccept, WSAConnect) and the
  * connect-to-one-of helpers (WSAConnectByList, WSAConnectByNameA/W).
  *
- * WSAConnectByName takes numeric hosts and numeric or services-file service names for now;
- * other host names fail with WSAHOST_NOT_FOUND until the resolver can be used here.
+ * WSAConnectByName resolves its names with GetAddrInfoW (numeric, local names, the hosts file,
+ * DNS) and tries the addresses in the order the resolver sorts them.
  */
 #include "openws2/core.h"
-#include "../resolve/db.h"
 
 SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen, LPCONDITIONPROC condition,
                         DWORD_PTR data)
@@ -286,59 +285,30 @@ BOOL PASCAL WSAConnectByList(SOCKET s, PSOCKET_ADDRESS_LIST list, LPDWORD local_
     return fail_false(c.last_error);
 }
 
-/* ---- WSAConnectByName: numeric hosts, numeric and well-known services ---- */
+/* ---- WSAConnectByName: the names go through the getaddrinfo family ---- */
 
-/* The port (host order) of a service string: a number, or a TCP service of the services file
-   (as getservbyname finds it); -1 if neither. */
-static int service_port(const char *service)
+/* The resolver's error as WSAConnectByName reports it: an unknown service is
+   WSATYPE_NOT_FOUND; the other lookup failures are the resolver's WSA codes. */
+static int lookup_error(int error)
 {
-    int port = 0;
-    const char *p = service;
-
-    if (*p >= '0' && *p <= '9') {
-        for (; *p >= '0' && *p <= '9'; p++)
-            if ((port = port * 10 + (*p - '0')) > 65535) return -1;
-        return *p ? -1 : port;
-    }
-    port = ws_services_port(service, "tcp", NULL, 0, NULL, 0);
-    return port < 0 ? -1 : ntohs((u_short)port);
+    return error == EAI_SERVICE ? WSATYPE_NOT_FOUND : error;
 }
 
-/* A numeric host: IPv4 dotted quad, or IPv6 with an optional numeric %scope. */
-static int numeric_host(const char *host, USHORT port, SOCKADDR_STORAGE *addr)
+/* Try every address of a lookup in the order the resolver gives them (RFC 6724). */
+static BOOL connect_candidates(struct connect_call *c, const ADDRINFOW *list)
 {
-    struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
-    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
-    char text[INET6_ADDRSTRLEN];
-    const char *scope = strchr(host, '%');
-    size_t len = scope ? (size_t)(scope - host) : strlen(host);
-    ULONG scope_id = 0;
-
-    memset(addr, 0, sizeof(*addr));
-    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons(port);
-        return sizeof(*v4);
-    }
-    if (len >= sizeof(text)) return 0;
-    memcpy(text, host, len);
-    text[len] = 0;
-    if (scope) {
-        const char *p = scope + 1;
-        if (!*p) return 0;
-        for (; *p; p++) {
-            if (*p < '0' || *p > '9' || scope_id > 429496728) return 0;
-            scope_id = scope_id * 10 + (*p - '0');
+    int err;
+    for (const ADDRINFOW *ai = list; ai; ai = ai->ai_next) {
+        if (!connect_call_try(c, ai->ai_addr, (int)ai->ai_addrlen)) {
+            if ((err = connect_call_finish(c))) return fail_false(err);
+            return TRUE;
         }
+        if (c->last_error == WSAETIMEDOUT) break;
     }
-    if (inet_pton(AF_INET6, text, &v6->sin6_addr) != 1) return 0;
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    v6->sin6_scope_id = scope_id;
-    return sizeof(*v6);
+    return fail_false(c->last_error);
 }
 
-static BOOL connect_by_name(SOCKET s, const char *node, const char *service, LPDWORD local_len,
+static BOOL connect_by_name(SOCKET s, const WCHAR *node, const WCHAR *service, LPDWORD local_len,
                             LPSOCKADDR local, LPDWORD remote_len, LPSOCKADDR remote,
                             const struct timeval *timeout)
 {
@@ -347,28 +317,33 @@ static BOOL connect_by_name(SOCKET s, const char *node, const char *service, LPD
                              .remote = {remote_len, remote},
                              .timeout = timeout,
                              .zero_local_port = true};
-    SOCKADDR_STORAGE addr;
-    int err, port, len;
+    ADDRINFOW hints = {.ai_socktype = SOCK_STREAM, .ai_protocol = IPPROTO_TCP}, *list = NULL;
+    BOOL ret;
+    int err;
 
     if (!(c.sock = ws_enter(s, &err))) return fail_false(err);
     if ((err = connect_call_begin(&c))) return fail_false(err);
-    if ((port = service_port(service)) < 0) return fail_false(WSATYPE_NOT_FOUND);
-    if (!(len = numeric_host(node, (USHORT)port, &addr))) return fail_false(WSAHOST_NOT_FOUND);
-    if (connect_call_try(&c, (struct sockaddr *)&addr, len)) return fail_false(c.last_error);
-    if ((err = connect_call_finish(&c))) return fail_false(err);
-    return TRUE;
+    /* A socket that can only reach its own family asks for that family alone. */
+    hints.ai_family = c.sock->family == AF_INET6 && !c.v6only ? AF_UNSPEC : c.sock->family;
+    if ((err = GetAddrInfoW(node, service, &hints, &list))) return fail_false(lookup_error(err));
+    ret = connect_candidates(&c, list);
+    err = GetLastError();
+    FreeAddrInfoW(list);
+    SetLastError(err);
+    return ret;
 }
 
-/* Host and service strings are copied out of the caller's memory (and narrowed, for the wide
-   call) into buffers of these sizes; longer ones cannot be numeric or well-known anyway. */
+/* Host and service strings are copied out of the caller's memory (and widened, for the ANSI
+   call) into buffers of these sizes: a DNS name has at most 255 characters. */
 #define NODE_MAX    256
 #define SERVICE_MAX 64
 
-static bool copy_string(char *dst, size_t size, const char *src)
+/* Copy a string the caller passed, stopping at what memory can be read. */
+static bool copy_wide(WCHAR *dst, size_t size, const WCHAR *src)
 {
     size_t n = 0;
-    if (!ws_readable(src, 1)) return false;
-    while (n < size - 1 && ws_readable(src + n, 1) && src[n]) {
+    if (!ws_readable(src, sizeof(WCHAR))) return false;
+    while (n < size - 1 && ws_readable(src + n, sizeof(WCHAR)) && src[n]) {
         dst[n] = src[n];
         n++;
     }
@@ -376,42 +351,43 @@ static bool copy_string(char *dst, size_t size, const char *src)
     return true;
 }
 
+static bool widen_string(WCHAR *dst, size_t size, const char *src)
+{
+    char narrow[NODE_MAX];
+    size_t n = 0;
+    if (!ws_readable(src, 1)) return false;
+    while (n < sizeof(narrow) - 1 && ws_readable(src + n, 1) && src[n]) {
+        narrow[n] = src[n];
+        n++;
+    }
+    narrow[n] = 0;
+    /* ANSI names are in the process's code page, as getaddrinfo reads them. */
+    return MultiByteToWideChar(CP_ACP, 0, narrow, -1, dst, (int)size) > 0;
+}
+
 BOOL PASCAL WSAConnectByNameA(SOCKET s, LPSTR node, LPSTR service, LPDWORD local_len,
                               LPSOCKADDR local, LPDWORD remote_len, LPSOCKADDR remote,
                               const PTIMEVAL timeout, LPWSAOVERLAPPED reserved)
 {
-    char node_copy[NODE_MAX], service_copy[SERVICE_MAX];
+    WCHAR node_copy[NODE_MAX], service_copy[SERVICE_MAX];
 
     if (!node || !service || reserved) return fail_false(WSAEINVAL);
-    if (!copy_string(node_copy, sizeof(node_copy), node) ||
-        !copy_string(service_copy, sizeof(service_copy), service))
+    if (!widen_string(node_copy, ARRAY_COUNT(node_copy), node) ||
+        !widen_string(service_copy, ARRAY_COUNT(service_copy), service))
         return fail_false(WSAEFAULT);
     return connect_by_name(s, node_copy, service_copy, local_len, local, remote_len, remote,
                            timeout);
-}
-
-static bool narrow_string(char *dst, size_t size, const WCHAR *src)
-{
-    size_t n = 0;
-    if (!ws_readable(src, sizeof(WCHAR))) return false;
-    /* Numeric hosts and service names are ASCII; anything else cannot match. */
-    while (n < size - 1 && ws_readable(src + n, sizeof(WCHAR)) && src[n]) {
-        dst[n] = src[n] < 0x80 ? (char)src[n] : '?';
-        n++;
-    }
-    dst[n] = 0;
-    return true;
 }
 
 BOOL PASCAL WSAConnectByNameW(SOCKET s, LPWSTR node, LPWSTR service, LPDWORD local_len,
                               LPSOCKADDR local, LPDWORD remote_len, LPSOCKADDR remote,
                               const PTIMEVAL timeout, LPWSAOVERLAPPED reserved)
 {
-    char node_copy[NODE_MAX], service_copy[SERVICE_MAX];
+    WCHAR node_copy[NODE_MAX], service_copy[SERVICE_MAX];
 
     if (!node || !service || reserved) return fail_false(WSAEINVAL);
-    if (!narrow_string(node_copy, sizeof(node_copy), node) ||
-        !narrow_string(service_copy, sizeof(service_copy), service))
+    if (!copy_wide(node_copy, ARRAY_COUNT(node_copy), node) ||
+        !copy_wide(service_copy, ARRAY_COUNT(service_copy), service))
         return fail_false(WSAEFAULT);
     return connect_by_name(s, node_copy, service_copy, local_len, local, remote_len, remote,
                            timeout);
