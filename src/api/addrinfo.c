@@ -299,7 +299,9 @@ static int dns_lookup(const struct ai_request *rq, struct collect *c)
             continue;
         status = dns_query(name, types[i], DNS_QUERY_NO_NETBT | DNS_QUERY_NO_HOSTS_FILE, NULL,
                            &records, NULL);
-        if (status == DNS_ERROR_RCODE_NAME_ERROR) return EAI_NONAME;
+        /* A server may deny the name for one type and answer the other: ask both, as Windows
+           does, and report the name unknown only if no type found anything. */
+        if (status == DNS_ERROR_RCODE_NAME_ERROR) continue;
         if (status == DNS_INFO_NO_RECORDS) no_records = true;
         if (status) {
             failed = failed || status != DNS_INFO_NO_RECORDS;
