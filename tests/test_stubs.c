@@ -75,14 +75,10 @@ static const struct stub stubs[] = {
     {"WSAJoinLeaf", INVALID_SOCKET_, NOTSOCK},
     {"WSAGetQOSByName", FALSE_, NOTSOCK},
     /* catalog, WSC/WPU, ws2help (issue 7) */
-    {"WSAEnumProtocolsA", SOCKET_ERROR_, WSAENETDOWN},
-    {"WSAEnumProtocolsW", SOCKET_ERROR_, WSAENETDOWN},
     {"WSAProviderConfigChange", SOCKET_ERROR_, WSAENETDOWN},
     {"WSAAdvertiseProvider", SOCKET_ERROR_, WSAEINVAL},
     {"WSAUnadvertiseProvider", SOCKET_ERROR_, WSAEINVAL},
     {"WSAProviderCompleteAsyncCall", SOCKET_ERROR_, WSAEINVAL},
-    {"WSCEnumProtocols", SOCKET_ERROR_, WSAEINVAL},
-    {"WSCEnumProtocols32", SOCKET_ERROR_, WSAEINVAL},
     {"WSCEnumProtocolsEx", SOCKET_ERROR_, WSAEINVAL},
     {"WSCGetProviderPath", SOCKET_ERROR_, WSAEINVAL},
     {"WSCGetProviderPath32", SOCKET_ERROR_, WSAEINVAL},
@@ -313,8 +309,6 @@ static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **stat
         "WSALookupServiceBeginW",
         "WSAEnumNameSpaceProvidersW",
         "WSAJoinLeaf",
-        "WSAEnumProtocolsA",
-        "WSAEnumProtocolsW",
         "ProcessSocketNotifications",
     };
     (void)state;
@@ -322,7 +316,6 @@ static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **stat
     for (size_t i = 0; i < ARRAYSIZE(names); i++)
         check_stub(find_stub(names[i]), 0, WSANOTINITIALISED);
     /* The pure ones do not need WSAStartup. */
-    check_stub(find_stub("WSCEnumProtocols"), 0, WSAEINVAL);
     assert_int_equal(ws_test_startup(NULL), 0);
 }
 
@@ -345,14 +338,9 @@ static void test_socket_stubs_on_a_socket_fail_with_their_not_available_error(vo
 
 static void test_provider_interface_stubs_also_report_through_lpErrno(void **state)
 {
-    DWORD len = 1234;
     int err = 0;
     GUID guid = {0};
     (void)state;
-    assert_int_equal(WSCEnumProtocols(NULL, NULL, &len, &err), SOCKET_ERROR);
-    assert_int_equal(err, WSAEINVAL);
-    assert_int_equal(len, 1234);
-    err = 0;
     assert_int_equal(WSCDeinstallProvider(&guid, &err), SOCKET_ERROR);
     assert_int_equal(err, WSAEINVAL);
     err = 0;
@@ -362,7 +350,7 @@ static void test_provider_interface_stubs_also_report_through_lpErrno(void **sta
     assert_int_equal(WPUCompleteOverlappedRequest(0, NULL, 0, 0, &err), SOCKET_ERROR);
     assert_int_equal(err, WSAEINVAL);
     /* A bad lpErrno is not written. */
-    assert_int_equal(WSCEnumProtocols(NULL, NULL, &len, (LPINT)(ULONG_PTR)0x10), SOCKET_ERROR);
+    assert_int_equal(WSCDeinstallProvider(&guid, (LPINT)(ULONG_PTR)0x10), SOCKET_ERROR);
 }
 
 /* ---- the small functions stubs.c implements fully ---- */

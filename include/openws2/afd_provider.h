@@ -72,6 +72,10 @@ int WSPAPI afd_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
                      LPINT err);
 
+/* sockopt.c: the provider's protocol catalog entries, as WSAEnumProtocols lists them; fills up
+   to MAX and returns how many there are. */
+int afd_catalog(WSAPROTOCOL_INFOW *entries, int max);
+
 /* sio.c: the control codes answered in user mode. AFD_NOT_LOCAL if CODE is not one of them;
    otherwise 0 or SOCKET_ERROR with *err set, an OVERLAPPED completed as Windows does. */
 #define AFD_NOT_LOCAL 1

@@ -15,7 +15,6 @@
 /* Stubs ignore most of their arguments by design. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-
 /* ---- failure helpers ---- */
 
 static __attribute__((unused)) void *fail_null(int error)
@@ -221,17 +220,6 @@ int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF lpInboundDisconnectData)
 /* ==== Catalog, service provider interface (WSC/WPU), ws2help (Wah) (issue 7) ==== */
 
 /* The protocol catalog is not built yet. */
-int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer,
-                             LPDWORD lpdwBufferLength)
-{
-    return ws_fail(started_or(WSAENETDOWN));
-}
-
-int WSAAPI WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
-                             LPDWORD lpdwBufferLength)
-{
-    return ws_fail(started_or(WSAENETDOWN));
-}
 
 INT WSAAPI WSAProviderConfigChange(LPHANDLE lpNotificationHandle, LPWSAOVERLAPPED lpOverlapped,
                                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
@@ -268,17 +256,6 @@ int WSAAPI WSApSetPostRoutine(void *routine)
 }
 
 /* WSC: reading, writing and ordering the catalog. No provider is installed under a GUID. */
-int WSPAPI WSCEnumProtocols(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
-                            LPDWORD lpdwBufferLength, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
-
-int WSPAPI WSCEnumProtocols32(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
-                              LPDWORD lpdwBufferLength, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
 
 int WSPAPI WSCGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
                               LPINT lpProviderDllPathLen, LPINT lpErrno)

@@ -239,6 +239,36 @@ static const struct catalog_entry {
      L"MSAFD Tcpip [RAW/IPv6]"},
 };
 
+static void fill_entry(const struct catalog_entry *e, int protocol, WSAPROTOCOL_INFOW *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->dwServiceFlags1 = e->service_flags;
+    info->dwProviderFlags = e->provider_flags;
+    info->ProviderId = e->family == AF_INET6 ? tcpip6_provider : tcpip_provider;
+    info->dwCatalogEntryId = e->id;
+    info->ProtocolChain.ChainLen = BASE_PROTOCOL;
+    info->iVersion = 2;
+    info->iAddressFamily = e->family;
+    info->iMaxSockAddr = info->iMinSockAddr = ws_sockaddr_len(e->family);
+    info->iSocketType = e->type;
+    info->iProtocol = protocol;
+    info->iProtocolMaxOffset = e->max_offset;
+    info->iNetworkByteOrder = BIGENDIAN;
+    info->iSecurityScheme = SECURITY_PROTOCOL_NONE;
+    info->dwMessageSize = e->message_size;
+    lstrcpynW(info->szProtocol, e->name, ARRAY_COUNT(info->szProtocol));
+}
+
+int afd_catalog(WSAPROTOCOL_INFOW *entries, int max)
+{
+    int n = 0;
+    for (size_t i = 0; i < ARRAY_COUNT(catalog); i++) {
+        if (n < max) fill_entry(&catalog[i], catalog[i].protocol, &entries[n]);
+        n++;
+    }
+    return n;
+}
+
 /* The catalog entry of a socket, filled in as SO_PROTOCOL_INFOW reports it. */
 static bool protocol_info(const struct ws_socket *sock, WSAPROTOCOL_INFOW *info)
 {
@@ -247,22 +277,7 @@ static bool protocol_info(const struct ws_socket *sock, WSAPROTOCOL_INFOW *info)
         if (e->family != sock->family || e->type != sock->type || sock->protocol < e->protocol ||
             sock->protocol > e->protocol + e->max_offset)
             continue;
-        memset(info, 0, sizeof(*info));
-        info->dwServiceFlags1 = e->service_flags;
-        info->dwProviderFlags = e->provider_flags;
-        info->ProviderId = e->family == AF_INET6 ? tcpip6_provider : tcpip_provider;
-        info->dwCatalogEntryId = e->id;
-        info->ProtocolChain.ChainLen = BASE_PROTOCOL;
-        info->iVersion = 2;
-        info->iAddressFamily = e->family;
-        info->iMaxSockAddr = info->iMinSockAddr = ws_sockaddr_len(e->family);
-        info->iSocketType = e->type;
-        info->iProtocol = sock->protocol;
-        info->iProtocolMaxOffset = e->max_offset;
-        info->iNetworkByteOrder = BIGENDIAN;
-        info->iSecurityScheme = SECURITY_PROTOCOL_NONE;
-        info->dwMessageSize = e->message_size;
-        lstrcpynW(info->szProtocol, e->name, ARRAY_COUNT(info->szProtocol));
+        fill_entry(e, sock->protocol, info);
         return true;
     }
     return false;
