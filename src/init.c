@@ -55,7 +55,7 @@ int WSAAPI WSAStartup(WORD requested, LPWSADATA data)
         /* Windows reports the WinSock 1.1 limits only to 1.x callers; 2.x callers get 0. */
         data->iMaxSockets = LOBYTE(requested) == 1 ? 32767 : 0;
         data->iMaxUdpDg = LOBYTE(requested) == 1 ? 65467 : 0;
-        data->lpVendorInfo = NULL;
+        /* lpVendorInfo is left as the caller had it: Windows does not fill it. */
     }
     if (!LOBYTE(requested)) return WSAVERNOTSUPPORTED;
     if (!data) return WSAEFAULT;
@@ -135,7 +135,10 @@ int WSAAPI WSACleanup(void)
         count = ws_startup_count;
         if (count <= 0) return ws_fail(WSANOTINITIALISED); /* also while a cleanup works */
         if (count == 1) break;
-        if (InterlockedCompareExchange(&ws_startup_count, count - 1, count) == count) return 0;
+        if (InterlockedCompareExchange(&ws_startup_count, count - 1, count) == count) {
+            SetLastError(0); /* Windows clears the last error on success */
+            return 0;
+        }
     }
     if (InterlockedCompareExchange(&ws_startup_count, COUNT_CLEANING, 1) != 1)
         return WSACleanup(); /* another startup or cleanup came first: count again */
@@ -152,6 +155,7 @@ int WSAAPI WSACleanup(void)
     }
     InterlockedExchange(&ws_startup_count, 0);
     if (cleanup_waiters) RtlWakeAddressAll((const void *)&ws_startup_count);
+    SetLastError(0);
     return 0;
 }
 

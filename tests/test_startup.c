@@ -21,6 +21,25 @@ static void check_negotiation(WORD requested, WORD expected)
     assert_int_equal(WSACleanup(), 0);
 }
 
+/* Windows leaves lpVendorInfo as the caller had it, and a successful WSACleanup, nested or
+   final, clears the last error. */
+static void test_WSAStartup_leaves_lpVendorInfo_and_WSACleanup_clears_the_last_error(void **state)
+{
+    WSADATA data;
+    (void)state;
+    memset(&data, 0xcc, sizeof(data));
+    data.lpVendorInfo = (char *)(ULONG_PTR)0xdeadbeef;
+    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &data), 0);
+    assert_ptr_equal(data.lpVendorInfo, (char *)(ULONG_PTR)0xdeadbeef);
+    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &data), 0);
+    WSASetLastError(0xdeadbeef);
+    assert_int_equal(WSACleanup(), 0);
+    assert_int_equal(WSAGetLastError(), 0);
+    WSASetLastError(0xdeadbeef);
+    assert_int_equal(WSACleanup(), 0);
+    assert_int_equal(WSAGetLastError(), 0);
+}
+
 static void test_WSAStartup_negotiates_each_version_as_the_reference_table_says(void **state)
 {
     (void)state;
@@ -211,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_calls_before_startup_fail_with_WSANOTINITIALISED),
         cmocka_unit_test(test_WSACleanup_without_startup_fails_with_WSANOTINITIALISED),
         cmocka_unit_test(test_WSAStartup_negotiates_each_version_as_the_reference_table_says),
+        cmocka_unit_test(test_WSAStartup_leaves_lpVendorInfo_and_WSACleanup_clears_the_last_error),
         cmocka_unit_test(test_WSAStartup_with_major_version_0_fails_with_WSAVERNOTSUPPORTED),
         cmocka_unit_test(test_WSAStartup_with_null_data_fails_with_WSAEFAULT),
         cmocka_unit_test(test_WSAStartup_with_bad_data_pointer_fails_with_WSAEFAULT),
