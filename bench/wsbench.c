@@ -14,6 +14,7 @@
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mswsock.h>
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@
 #define CHUNK 65536
 /* Not a multiple of CHUNK, so the pattern wraps at a different place in every chunk. */
 #define PATTERN_LEN (1048576 - 4093)
-#define SELECT_MAX  64
+#define SELECT_MAX  1024 /* select and WSAPoll run over 1, 64 and this many sockets */
+#define ECHO_CONNS  16   /* connections of the IOCP and event-select echo servers */
 
 /* Upper bounds on the number of operations of one sub-benchmark. */
 #define MAX_NET_OPS  1000000LL  /* round trips, connections, select calls */
@@ -32,6 +34,8 @@
 static double duration = 0.5;
 static unsigned long long bulk_max = 64ull << 20;
 static const char *only;
+static const char *hosts_name; /* a name the hosts files list (--hosts-name) */
+static long long fixed_count;  /* --count: run every metric exactly this many operations */
 static LARGE_INTEGER qpc_freq;
 static unsigned char *pattern;
 
@@ -55,9 +59,12 @@ static void check(int ok, const char *what)
     if (!ok) fail(what);
 }
 
+static BOOL only_exact; /* --exact: ONLY is a whole metric name */
+
 static BOOL wanted(const char *name)
 {
-    return !only || strstr(name, only) != NULL;
+    if (!only) return TRUE;
+    return only_exact ? !strcmp(name, only) : strstr(name, only) != NULL;
 }
 
 /*
@@ -96,6 +103,14 @@ static void report(const char *name, struct slices *sl)
 #define TIMED(name, batch, max, body)                                                              \
     do {                                                                                           \
         struct slices sl_ = {{0}, 0, 0};                                                           \
+        if (fixed_count) {                                                                         \
+            for (long long n_ = 0; n_ < fixed_count; n_++) {                                       \
+                body;                                                                              \
+            }                                                                                      \
+            printf("metric %s %lld\n", name, fixed_count);                                         \
+            fflush(stdout);                                                                        \
+            break;                                                                                 \
+        }                                                                                          \
         for (int i_ = 0; i_ < (batch); i_++) {                                                     \
             body;                                                                                  \
         }                                                                                          \
@@ -184,10 +199,15 @@ static SOCKET udp_bound(struct sockaddr_in *addr)
     return s;
 }
 
+/* Thread ids are printed so that the trace mode of bench/run.sh can tell this program's
+   wineserver requests from other processes'. */
 static HANDLE start_thread(LPTHREAD_START_ROUTINE fn, void *arg)
 {
-    HANDLE thread = CreateThread(NULL, 0, fn, arg, 0, NULL);
+    DWORD id;
+    HANDLE thread = CreateThread(NULL, 0, fn, arg, 0, &id);
     check(thread != NULL, "CreateThread");
+    printf("# thread %04lx\n", (unsigned long)id);
+    fflush(stdout);
     return thread;
 }
 
@@ -243,7 +263,7 @@ static void bench_tcp_bulk(void)
     double start, secs;
     int got = 0, n;
 
-    if (!wanted("tcp_bulk_MBps")) return;
+    if (!wanted("tcp_bulk_MBps") || fixed_count) return; /* a stream, not operations */
     tcp_pair(&c, &srv);
     thread = start_thread(bulk_server, (void *)srv);
     start = now();
@@ -407,38 +427,286 @@ static void bench_udp_rr(void)
 
 /* ---- select ---- */
 
+/* An fd_set as programs that define FD_SETSIZE as SELECT_MAX declare it. */
+struct big_fd_set {
+    u_int fd_count;
+    SOCKET fd_array[SELECT_MAX];
+};
+
 /* select on COUNT sockets that all have a datagram waiting: each call reports them all. */
 static void select_ready(const SOCKET *socks, u_int count)
 {
+    static struct big_fd_set rd;
     struct timeval zero = {0, 0};
-    fd_set rd;
     rd.fd_count = count;
     memcpy(rd.fd_array, socks, count * sizeof(SOCKET));
-    check(select(0, &rd, NULL, NULL, &zero) == (int)count, "select");
+    check(select(0, (fd_set *)&rd, NULL, NULL, &zero) == (int)count, "select");
+}
+
+/* WSAPoll on COUNT such sockets: each call reports them all readable. */
+static void poll_ready(WSAPOLLFD *fds, ULONG count)
+{
+    check(WSAPoll(fds, count, 0) == (int)count, "WSAPoll");
+    check(fds[count - 1].revents == POLLRDNORM, "WSAPoll revents");
 }
 
 static void bench_select(void)
 {
-    SOCKET socks[SELECT_MAX], sender;
+    static SOCKET socks[SELECT_MAX];
+    static WSAPOLLFD fds[SELECT_MAX];
+    static const u_int counts[] = {1, 64, SELECT_MAX};
+    SOCKET sender;
     struct sockaddr_in addr;
-    fd_set rd;
+    struct big_fd_set rd;
     struct timeval wait = {5, 0};
+    char name[32];
+    BOOL any = FALSE;
 
-    if (!wanted("select_1") && !wanted("select_64")) return;
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        snprintf(name, sizeof(name), "select_%u", counts[i]);
+        any |= wanted(name);
+        snprintf(name, sizeof(name), "poll_%u", counts[i]);
+        any |= wanted(name);
+    }
+    if (!any) return;
     sender = udp_bound(&addr);
     for (int i = 0; i < SELECT_MAX; i++) {
         socks[i] = udp_bound(&addr);
         check(sendto(sender, "x", 1, 0, (struct sockaddr *)&addr, sizeof(addr)) == 1,
               "sendto(select setup)");
+        fds[i].fd = socks[i];
+        fds[i].events = POLLRDNORM;
     }
     /* Loopback delivery is immediate, but wait for the last datagram to be sure. */
-    FD_ZERO(&rd);
-    FD_SET(socks[SELECT_MAX - 1], &rd);
-    check(select(0, &rd, NULL, NULL, &wait) == 1, "select(setup)");
-    if (wanted("select_1")) TIMED("select_1", 16, MAX_NET_OPS, select_ready(socks, 1));
-    if (wanted("select_64")) TIMED("select_64", 16, MAX_NET_OPS, select_ready(socks, SELECT_MAX));
+    rd.fd_count = 1;
+    rd.fd_array[0] = socks[SELECT_MAX - 1];
+    check(select(0, (fd_set *)&rd, NULL, NULL, &wait) == 1, "select(setup)");
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        int batch = counts[i] >= 1024 ? 1 : 16;
+        snprintf(name, sizeof(name), "select_%u", counts[i]);
+        if (wanted(name)) TIMED(name, batch, MAX_NET_OPS, select_ready(socks, counts[i]));
+    }
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        int batch = counts[i] >= 1024 ? 1 : 16;
+        snprintf(name, sizeof(name), "poll_%u", counts[i]);
+        if (wanted(name)) TIMED(name, batch, MAX_NET_OPS, poll_ready(fds, counts[i]));
+    }
     for (int i = 0; i < SELECT_MAX; i++) closesocket(socks[i]);
     closesocket(sender);
+}
+
+/* ---- echo servers over ECHO_CONNS connections: IOCP with AcceptEx, and WSAEventSelect ---- */
+
+/* The client side of both: every round sends one byte on each connection, then reads every
+   echo. */
+static void echo_round(const SOCKET *conns)
+{
+    char b = 'e';
+    for (int i = 0; i < ECHO_CONNS; i++) check(send(conns[i], &b, 1, 0) == 1, "send(echo)");
+    for (int i = 0; i < ECHO_CONNS; i++)
+        check(recv(conns[i], &b, 1, 0) == 1 && b == 'e', "recv(echo)");
+}
+
+static void echo_clients(const struct sockaddr_in *addr, SOCKET *conns)
+{
+    for (int i = 0; i < ECHO_CONNS; i++) {
+        conns[i] = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        check(conns[i] != INVALID_SOCKET, "socket(echo client)");
+        check(!connect(conns[i], (const struct sockaddr *)addr, sizeof(*addr)), "connect(echo)");
+        set_nodelay(conns[i]);
+    }
+}
+
+enum iocp_op { OP_ACCEPT, OP_RECV, OP_SEND };
+
+struct iocp_conn {
+    OVERLAPPED ov;
+    enum iocp_op op;
+    SOCKET s;
+    char buf[256];
+    char addrs[2 * (sizeof(struct sockaddr_in6) + 16)];
+};
+
+struct iocp_server {
+    SOCKET listener;
+    HANDLE port;
+    LPFN_ACCEPTEX accept_ex;
+    struct iocp_conn conns[ECHO_CONNS];
+};
+
+static BOOL iocp_post_recv(struct iocp_conn *c)
+{
+    WSABUF buf = {sizeof(c->buf), c->buf};
+    DWORD flags = 0;
+    memset(&c->ov, 0, sizeof(c->ov));
+    c->op = OP_RECV;
+    return !WSARecv(c->s, &buf, 1, NULL, &flags, &c->ov, NULL) ||
+           WSAGetLastError() == WSA_IO_PENDING;
+}
+
+static BOOL iocp_post_send(struct iocp_conn *c, DWORD len)
+{
+    WSABUF buf = {len, c->buf};
+    memset(&c->ov, 0, sizeof(c->ov));
+    c->op = OP_SEND;
+    return !WSASend(c->s, &buf, 1, NULL, 0, &c->ov, NULL) || WSAGetLastError() == WSA_IO_PENDING;
+}
+
+/* One worker thread: accepts with AcceptEx, echoes with WSARecv/WSASend, ends when every
+   connection has closed. */
+static DWORD WINAPI iocp_server_thread(void *arg)
+{
+    struct iocp_server *srv = arg;
+    int open = ECHO_CONNS;
+
+    while (open) {
+        DWORD bytes;
+        ULONG_PTR key;
+        OVERLAPPED *ov;
+        BOOL ok = GetQueuedCompletionStatus(srv->port, &bytes, &key, &ov, 30000);
+        struct iocp_conn *c = (struct iocp_conn *)ov;
+        if (!ov) return 1;
+        switch (c->op) {
+        case OP_ACCEPT:
+            if (!ok || setsockopt(c->s, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT,
+                                  (const char *)&srv->listener, sizeof(srv->listener)))
+                return 1;
+            if (!CreateIoCompletionPort((HANDLE)c->s, srv->port, 0, 0) || !iocp_post_recv(c))
+                return 1;
+            break;
+        case OP_RECV:
+            if (!ok) return 1;
+            if (!bytes) {
+                closesocket(c->s);
+                open--;
+            } else if (!iocp_post_send(c, bytes)) {
+                return 1;
+            }
+            break;
+        case OP_SEND:
+            if (!ok || !iocp_post_recv(c)) return 1;
+            break;
+        }
+    }
+    return 0;
+}
+
+static void bench_iocp_echo(void)
+{
+    static struct iocp_server srv;
+    GUID guid = WSAID_ACCEPTEX;
+    struct sockaddr_in addr;
+    SOCKET conns[ECHO_CONNS];
+    DWORD got;
+    HANDLE thread;
+
+    if (!wanted("iocp_echo_16")) return;
+    memset(&srv, 0, sizeof(srv));
+    srv.listener = tcp_listener(&addr);
+    check(!WSAIoctl(srv.listener, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid),
+                    &srv.accept_ex, sizeof(srv.accept_ex), &got, NULL, NULL),
+          "WSAIoctl(AcceptEx)");
+    srv.port = CreateIoCompletionPort((HANDLE)srv.listener, NULL, 0, 1);
+    check(srv.port != NULL, "CreateIoCompletionPort");
+    for (int i = 0; i < ECHO_CONNS; i++) {
+        struct iocp_conn *c = &srv.conns[i];
+        c->s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        check(c->s != INVALID_SOCKET, "socket(accept)");
+        set_nodelay(c->s);
+        c->op = OP_ACCEPT;
+        check(srv.accept_ex(srv.listener, c->s, c->addrs, 0, sizeof(struct sockaddr_in6) + 16,
+                            sizeof(struct sockaddr_in6) + 16, &got, &c->ov) ||
+                  WSAGetLastError() == ERROR_IO_PENDING,
+              "AcceptEx");
+    }
+    thread = start_thread(iocp_server_thread, &srv);
+    echo_clients(&addr, conns);
+    TIMED("iocp_echo_16", 1, MAX_NET_OPS, echo_round(conns));
+    for (int i = 0; i < ECHO_CONNS; i++) closesocket(conns[i]);
+    join_thread(thread);
+    closesocket(srv.listener);
+    CloseHandle(srv.port);
+}
+
+/* One thread serves every connection: WSAEventSelect, WSAWaitForMultipleEvents,
+   WSAEnumNetworkEvents, then reads and echoes what arrived. */
+static DWORD WINAPI eventselect_server_thread(void *arg)
+{
+    SOCKET listener = (SOCKET)arg;
+    SOCKET conns[ECHO_CONNS];
+    WSAEVENT events[ECHO_CONNS];
+    int open = ECHO_CONNS;
+
+    for (int i = 0; i < ECHO_CONNS; i++) {
+        if ((conns[i] = accept(listener, NULL, NULL)) == INVALID_SOCKET) return 1;
+        set_nodelay(conns[i]);
+        if ((events[i] = WSACreateEvent()) == WSA_INVALID_EVENT) return 1;
+        if (WSAEventSelect(conns[i], events[i], FD_READ | FD_CLOSE)) return 1;
+    }
+    while (open) {
+        DWORD w = WSAWaitForMultipleEvents(ECHO_CONNS, events, FALSE, 30000, FALSE);
+        int first;
+        if (w >= WSA_WAIT_EVENT_0 + ECHO_CONNS) return 1;
+        first = (int)(w - WSA_WAIT_EVENT_0);
+        /* Serve every connection whose event is set, not only the first. */
+        for (int i = first; i < ECHO_CONNS; i++) {
+            WSANETWORKEVENTS ne;
+            char buf[256];
+            int n;
+            if (conns[i] == INVALID_SOCKET) continue;
+            if (WSAEnumNetworkEvents(conns[i], events[i], &ne)) return 1;
+            if (ne.lNetworkEvents & FD_READ) {
+                n = recv(conns[i], buf, sizeof(buf), 0);
+                if (n > 0 && send(conns[i], buf, n, 0) != n) return 1;
+                if (n < 0 && WSAGetLastError() != WSAEWOULDBLOCK) return 1;
+            }
+            if (ne.lNetworkEvents & FD_CLOSE) {
+                closesocket(conns[i]);
+                conns[i] = INVALID_SOCKET;
+                open--;
+            }
+        }
+    }
+    for (int i = 0; i < ECHO_CONNS; i++) WSACloseEvent(events[i]);
+    return 0;
+}
+
+static void bench_eventselect_echo(void)
+{
+    struct sockaddr_in addr;
+    SOCKET listener, conns[ECHO_CONNS];
+    HANDLE thread;
+
+    if (!wanted("eventselect_echo_16")) return;
+    listener = tcp_listener(&addr);
+    thread = start_thread(eventselect_server_thread, (void *)listener);
+    echo_clients(&addr, conns);
+    TIMED("eventselect_echo_16", 1, MAX_NET_OPS, echo_round(conns));
+    for (int i = 0; i < ECHO_CONNS; i++) closesocket(conns[i]);
+    join_thread(thread);
+    closesocket(listener);
+}
+
+/* ---- name resolution ---- */
+
+static void resolve_once(const char *name, int family)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = SOCK_STREAM;
+    check(!getaddrinfo(name, "80", &hints, &res) && res, "getaddrinfo");
+    freeaddrinfo(res);
+}
+
+static void bench_getaddrinfo(void)
+{
+    if (wanted("getaddrinfo_numeric"))
+        TIMED("getaddrinfo_numeric", 16, MAX_NET_OPS, resolve_once("127.0.0.1", AF_INET));
+    if (wanted("getaddrinfo_localhost"))
+        TIMED("getaddrinfo_localhost", 16, MAX_NET_OPS, resolve_once("localhost", AF_UNSPEC));
+    if (hosts_name && wanted("getaddrinfo_hosts"))
+        TIMED("getaddrinfo_hosts", 16, MAX_NET_OPS, resolve_once(hosts_name, AF_UNSPEC));
 }
 
 /* ---- calls on one socket ---- */
@@ -521,10 +789,14 @@ static DWORD WINAPI watchdog(void *arg)
 static void usage(void)
 {
     printf("usage: wsbench [--duration SECONDS] [--bulk-mib N] [--quick] [--only NAME]\n"
+           "               [--exact NAME] [--hosts-name NAME] [--count N]\n"
            "  --duration S  time of each sub-benchmark (default 0.5)\n"
            "  --bulk-mib N  upper bound of the TCP bulk stream in MiB (default 64)\n"
            "  --quick       smoke run: 0.02 s each, bulk up to 4 MiB\n"
-           "  --only NAME   run only the metrics whose name contains NAME\n");
+           "  --only NAME   run only the metrics whose name contains NAME\n"
+           "  --exact NAME  run only the metric called NAME\n"
+           "  --hosts-name NAME  also time getaddrinfo of NAME, a name the hosts files list\n"
+           "  --count N     run every metric exactly N operations, untimed (for request counts)\n");
 }
 
 int main(int argc, char **argv)
@@ -543,6 +815,17 @@ int main(int argc, char **argv)
             bulk_max = strtoull(argv[++i], NULL, 10) << 20;
         } else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
             only = argv[++i];
+        } else if (!strcmp(argv[i], "--exact") && i + 1 < argc) {
+            only = argv[++i];
+            only_exact = TRUE;
+        } else if (!strcmp(argv[i], "--hosts-name") && i + 1 < argc) {
+            hosts_name = argv[++i];
+        } else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
+            fixed_count = atoll(argv[++i]);
+            if (fixed_count <= 0) {
+                usage();
+                return 2;
+            }
         } else {
             usage();
             return 2;
@@ -554,6 +837,7 @@ int main(int argc, char **argv)
     }
 
     print_dll();
+    printf("# thread %04lx\n", (unsigned long)GetCurrentThreadId());
     printf("# duration %.3f s per sub-benchmark, TCP bulk stream up to %llu MiB\n", duration,
            bulk_max >> 20);
     fflush(stdout);
@@ -586,6 +870,9 @@ int main(int argc, char **argv)
     if (wanted("socket_closesocket"))
         TIMED("socket_closesocket", 16, MAX_NET_OPS, socket_close_once());
     bench_select();
+    bench_getaddrinfo();
+    bench_iocp_echo();
+    bench_eventselect_echo();
     bench_udp_rr();
     bench_tcp_rr();
     bench_tcp_connect();
