@@ -35,12 +35,31 @@ static const IN6_ADDR ipv6_loopback = {{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 
 static const WCHAR tcpip_parameters[] =
     L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\Tcpip\\Parameters";
 
+/* The Tcpip\Parameters key, opened once and kept: each lookup then reads DataBasePath with one
+   request, and a change of the value shows at the next lookup. */
+static HANDLE parameters_key(void)
+{
+    static HANDLE volatile kept;
+    UNICODE_STRING key_name;
+    OBJECT_ATTRIBUTES attr;
+    HANDLE key = kept, other;
+
+    if (key) return key;
+    RtlInitUnicodeString(&key_name, tcpip_parameters);
+    InitializeObjectAttributes(&attr, &key_name, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    if (NtOpenKey(&key, KEY_QUERY_VALUE, &attr)) return NULL;
+    if ((other = InterlockedCompareExchangePointer((void *volatile *)&kept, key, NULL))) {
+        NtClose(key); /* another thread kept its handle first */
+        return other;
+    }
+    return key;
+}
+
 /* The folder of the database files, environment variables expanded, into PATH (MAX_PATH). */
 static bool db_folder(WCHAR *path, DWORD path_len)
 {
-    UNICODE_STRING key_name, value_name;
-    OBJECT_ATTRIBUTES attr;
-    HANDLE key;
+    UNICODE_STRING value_name;
+    HANDLE key = parameters_key();
     ULONG len;
     union {
         ws_key_value_partial info;
@@ -49,13 +68,10 @@ static bool db_folder(WCHAR *path, DWORD path_len)
     WCHAR raw[MAX_PATH + 1];
     NTSTATUS status;
 
-    RtlInitUnicodeString(&key_name, tcpip_parameters);
+    if (!key) return false;
     RtlInitUnicodeString(&value_name, L"DataBasePath");
-    InitializeObjectAttributes(&attr, &key_name, OBJ_CASE_INSENSITIVE, NULL, NULL);
-    if (NtOpenKey(&key, KEY_QUERY_VALUE, &attr)) return false;
     status = NtQueryValueKey(key, &value_name, WS_KEY_VALUE_PARTIAL_INFORMATION, &value,
                              sizeof(value), &len);
-    NtClose(key);
     if (status || (value.info.Type != REG_SZ && value.info.Type != REG_EXPAND_SZ)) return false;
 
     len = value.info.DataLength / sizeof(WCHAR);
@@ -66,11 +82,51 @@ static bool db_folder(WCHAR *path, DWORD path_len)
     return len && len <= path_len && path[0];
 }
 
-/* The whole file NAME of the database folder, NUL-terminated; NULL if it cannot be read. */
+/*
+ * The last text read of each database file, with the file's path, size and time of last
+ * write: a lookup reads the file again only when one of them changed, so an edit still shows
+ * at once (as on Windows) and an unchanged file costs no open, read and close.
+ */
+struct file_cache {
+    WCHAR path[MAX_PATH + 32];
+    ULONGLONG size;
+    FILETIME written;
+    char *text;
+};
+static struct file_cache file_caches[4];
+static SRWLOCK file_caches_lock = SRWLOCK_INIT;
+
+static struct file_cache *cache_of(const WCHAR *name)
+{
+    static const WCHAR *const names[] = {L"hosts", L"services", L"protocol", L"networks"};
+    for (size_t i = 0; i < ARRAY_COUNT(names); i++)
+        if (!wcscmp(name, names[i])) return &file_caches[i];
+    return NULL;
+}
+
+static bool cache_matches(const struct file_cache *c, const WCHAR *path,
+                          const WIN32_FILE_ATTRIBUTE_DATA *attr)
+{
+    return c->text && !wcscmp(c->path, path) &&
+           c->size == ((ULONGLONG)attr->nFileSizeHigh << 32 | attr->nFileSizeLow) &&
+           !CompareFileTime(&c->written, &attr->ftLastWriteTime);
+}
+
+static char *copy_text(const char *text, size_t size)
+{
+    char *copy = HeapAlloc(GetProcessHeap(), 0, size + 1);
+    if (copy) memcpy(copy, text, size + 1);
+    return copy;
+}
+
+/* The whole file NAME of the database folder, NUL-terminated, for the caller to change and
+   free; NULL if it cannot be read. */
 static char *db_read(const WCHAR *name, size_t *size)
 {
     WCHAR path[MAX_PATH + 32];
+    WIN32_FILE_ATTRIBUTE_DATA attr;
     LARGE_INTEGER file_size;
+    struct file_cache *cache = cache_of(name);
     HANDLE file;
     char *text = NULL;
     DWORD got = 0;
@@ -81,6 +137,17 @@ static char *db_read(const WCHAR *name, size_t *size)
     if (len && path[len - 1] != '\\' && path[len - 1] != '/') path[len++] = '\\';
     if (len + wcslen(name) >= ARRAY_COUNT(path)) return NULL;
     wcscpy(path + len, name);
+
+    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &attr)) return NULL;
+    if (cache) {
+        AcquireSRWLockShared(&file_caches_lock);
+        if (cache_matches(cache, path, &attr)) {
+            *size = (size_t)cache->size;
+            text = copy_text(cache->text, *size);
+        }
+        ReleaseSRWLockShared(&file_caches_lock);
+        if (text) return text;
+    }
 
     file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                        NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
@@ -96,6 +163,20 @@ static char *db_read(const WCHAR *name, size_t *size)
         }
     }
     CloseHandle(file);
+
+    /* Kept only if what was read is what the attributes describe (no write in between). */
+    if (text && cache && got == ((ULONGLONG)attr.nFileSizeHigh << 32 | attr.nFileSizeLow)) {
+        char *kept = copy_text(text, got);
+        if (kept) {
+            AcquireSRWLockExclusive(&file_caches_lock);
+            HeapFree(GetProcessHeap(), 0, cache->text);
+            wcscpy(cache->path, path);
+            cache->size = got;
+            cache->written = attr.ftLastWriteTime;
+            cache->text = kept;
+            ReleaseSRWLockExclusive(&file_caches_lock);
+        }
+    }
     return text;
 }
 
@@ -236,15 +317,35 @@ bool ws_hosts_lookup_addr(int family, const void *addr, char *out, size_t out_si
 
 /* ---- the local host ---- */
 
-bool ws_local_host_name(COMPUTER_NAME_FORMAT format, char *out, size_t out_size)
+/* The computer's names, read once: Windows applies a new computer name only at the next start,
+   and each read is several registry requests. */
+static struct {
+    INIT_ONCE once;
+    bool known;
+    char name[256];
+} own_names[ComputerNameMax];
+
+static BOOL CALLBACK read_own_name(INIT_ONCE *once, void *param, void **context)
 {
+    COMPUTER_NAME_FORMAT format = (COMPUTER_NAME_FORMAT)(ULONG_PTR)param;
     WCHAR name[256];
     DWORD len = ARRAY_COUNT(name);
-    int got;
 
-    if (!GetComputerNameExW(format, name, &len)) return false;
-    got = WideCharToMultiByte(CP_UTF8, 0, name, -1, out, (int)out_size, NULL, NULL);
-    return got > 0;
+    (void)once, (void)context;
+    own_names[format].known =
+        GetComputerNameExW(format, name, &len) &&
+        WideCharToMultiByte(CP_UTF8, 0, name, -1, own_names[format].name,
+                            sizeof(own_names[format].name), NULL, NULL) > 0;
+    return TRUE;
+}
+
+bool ws_local_host_name(COMPUTER_NAME_FORMAT format, char *out, size_t out_size)
+{
+    if ((unsigned int)format >= ComputerNameMax) return false;
+    InitOnceExecuteOnce(&own_names[format].once, read_own_name, (void *)(ULONG_PTR)format, NULL);
+    if (!own_names[format].known || strlen(own_names[format].name) >= out_size) return false;
+    strcpy(out, own_names[format].name);
+    return true;
 }
 
 /* The computer's DNS name with its domain, or without one when it has none. */
