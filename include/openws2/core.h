@@ -43,6 +43,8 @@ enum ws_socket_state { WS_SLOT_FREE = 0, WS_SLOT_LIVE = 1, WS_SLOT_BUSY = 2 };
 #define WS_SOCK_LISTENING   0x4
 #define WS_SOCK_EVENTSELECT 0x8 /* WSAEventSelect/WSAAsyncSelect forced it non-blocking */
 #define WS_SOCK_CONNECTING  0x10 /* a connect was attempted, or the socket was accepted */
+#define WS_SOCK_CONNECTED   0x40 /* a stream socket known connected: its local name is final */
+#define WS_SOCK_MODE_KNOWN  0x80 /* WS_SOCK_NONBLOCKING is the device's mode (not adopted) */
 /* Options that exist only in the user-mode context (src/provider/afd/sockopt.c). */
 #define WS_SOCK_OPT_DEBUG         0x01000000
 #define WS_SOCK_OPT_DONTROUTE     0x02000000
@@ -71,6 +73,14 @@ struct ws_socket {
     /* TCP keep-alive idle time and probe interval set through us, in ms; 0: Windows' default */
     ULONG keepalive_time, keepalive_interval;
     struct ws_pending *volatile pending; /* allocated once, on the first overlapped operation */
+    /* The user-mode context's copies (src/provider/afd/sockopt.c and afd.c): option values
+       known without asking the device (bit i of opt_known: opt_value[i] is current), and the
+       local name of a stream socket once it can no longer change, under a sequence count. */
+    volatile LONG opt_known;
+    DWORD opt_value[4];
+    volatile LONG name_seq;
+    int local_len; /* 0: not known */
+    SOCKADDR_INET local;
 };
 
 /* The socket object for a handle, adopting AFD handles made elsewhere; NULL if not a socket. */

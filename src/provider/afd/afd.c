@@ -123,7 +123,8 @@ SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
         return INVALID_SOCKET;
     }
     if (!sock_table_insert((SOCKET)handle, &afd_provider, af, type, protocol,
-                           (flags & WSA_FLAG_OVERLAPPED) ? WS_SOCK_OVERLAPPED : 0)) {
+                           WS_SOCK_MODE_KNOWN |
+                               ((flags & WSA_FLAG_OVERLAPPED) ? WS_SOCK_OVERLAPPED : 0))) {
         NtClose(handle);
         *err = WSAENOBUFS;
         return INVALID_SOCKET;
@@ -246,8 +247,8 @@ SOCKET WSPAPI afd_accept(SOCKET s, struct sockaddr *addr, LPINT len, LPCONDITION
     struct ws_socket *accepted = sock_table_insert(
         (SOCKET)(ULONG_PTR)handle, &afd_provider, listener->family, listener->type,
         listener->protocol,
-        WS_SOCK_OVERLAPPED | WS_SOCK_CONNECTING |
-            (listener->flags & (WS_SOCK_NONBLOCKING | WS_SOCK_EVENTSELECT)));
+        WS_SOCK_OVERLAPPED | WS_SOCK_CONNECTING | WS_SOCK_CONNECTED |
+            (listener->flags & (WS_SOCK_NONBLOCKING | WS_SOCK_EVENTSELECT | WS_SOCK_MODE_KNOWN)));
     if (!accepted) {
         CloseHandle((HANDLE)(ULONG_PTR)handle);
         *err = WSAENOBUFS;
@@ -292,6 +293,7 @@ int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF 
         *err = status == STATUS_ADDRESS_ALREADY_ASSOCIATED_ ? WSAEALREADY : afd_error(status);
         return SOCKET_ERROR;
     }
+    if (sock) InterlockedOr(&sock->flags, WS_SOCK_CONNECTED);
     return 0;
 }
 
@@ -326,14 +328,68 @@ static int query_name(SOCKET s, ULONG code, struct sockaddr *addr, LPINT len, LP
     return 0;
 }
 
+/*
+ * The local name of a stream socket can no longer change once it listens or is connected: the
+ * user-mode context keeps it then, and getsockname answers without the device, as Windows'
+ * msafd does. Readers copy it under a sequence count (odd while it is written).
+ */
+static bool cached_local_name(struct ws_socket *sock, struct sockaddr *addr, LPINT len, LPINT err)
+{
+    SOCKADDR_INET copy;
+    LONG seq;
+    int n;
+
+    do {
+        seq = sock->name_seq;
+        MemoryBarrier();
+        if ((seq & 1) || !(n = sock->local_len)) return false;
+        memcpy(&copy, &sock->local, sizeof(copy));
+        MemoryBarrier();
+    } while (seq != sock->name_seq);
+    if (!len || !ws_writable(len, sizeof(*len)) || !addr || *len < n || !ws_writable(addr, n)) {
+        *err = WSAEFAULT;
+        return true;
+    }
+    memcpy(addr, &copy, n);
+    *len = n;
+    *err = 0;
+    return true;
+}
+
+static void keep_local_name(struct ws_socket *sock, const struct sockaddr *addr, int len)
+{
+    LONG seq = sock->name_seq;
+    if ((seq & 1) || len <= 0 || len > (int)sizeof(sock->local) ||
+        InterlockedCompareExchange(&sock->name_seq, seq + 1, seq) != seq)
+        return; /* another thread is writing it */
+    memcpy(&sock->local, addr, len);
+    sock->local_len = len;
+    InterlockedExchange(&sock->name_seq, seq + 2);
+}
+
 int WSPAPI afd_getsockname(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)
 {
-    return query_name(s, AFD_GETSOCKNAME, addr, len, err);
+    struct ws_socket *sock = sock_table_find(s);
+
+    if (sock && sock->type == SOCK_STREAM && cached_local_name(sock, addr, len, err))
+        return *err ? SOCKET_ERROR : 0;
+    if (query_name(s, AFD_GETSOCKNAME, addr, len, err)) return SOCKET_ERROR;
+    if (sock && sock->type == SOCK_STREAM &&
+        (sock->flags & (WS_SOCK_LISTENING | WS_SOCK_CONNECTED)))
+        keep_local_name(sock, addr, *len);
+    return 0;
 }
 
 int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)
 {
-    return query_name(s, AFD_WINE(AFD_W_GETPEERNAME), addr, len, err);
+    struct ws_socket *sock;
+
+    if (query_name(s, AFD_WINE(AFD_W_GETPEERNAME), addr, len, err)) return SOCKET_ERROR;
+    /* A peer: the connection was made, whichever way (non-blocking connect, ConnectEx). */
+    if ((sock = sock_table_find(s)) && sock->type == SOCK_STREAM &&
+        !(sock->flags & WS_SOCK_CONNECTED))
+        InterlockedOr(&sock->flags, WS_SOCK_CONNECTED);
+    return 0;
 }
 
 int WSPAPI afd_cleanup(LPINT err)

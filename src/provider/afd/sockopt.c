@@ -95,12 +95,15 @@ struct sockopt {
     unsigned short get, set;
     unsigned char kind, flags, user;
     LONG bit;
+    unsigned char slot; /* 1 + its index in ws_socket.opt_value when the context keeps it */
 };
 
 /* Rows: the numbers are those of Wine's IOCTL_AFD_WINE_GET_<option> and _SET_<option>. */
-#define AFD(get, set, kind, flags)            get, set, kind, flags, U_NONE, 0
-#define COMPUTED(get, set, kind, flags, user) get, set, kind, flags, user, 0
-#define STORED(bit)                           USER, USER, BOOL_, 0, U_FLAG_BIT, bit
+#define AFD(get, set, kind, flags)            get, set, kind, flags, U_NONE, 0, 0
+#define COMPUTED(get, set, kind, flags, user) get, set, kind, flags, user, 0, 0
+#define STORED(bit)                           USER, USER, BOOL_, 0, U_FLAG_BIT, bit, 0
+/* A device option whose value the user-mode context keeps once known (SLOT 1..4). */
+#define KEPT(get, set, kind, flags, slot)     get, set, kind, flags, U_NONE, 0, slot
 
 static const struct sockopt options[] = {
     /* SOL_SOCKET */
@@ -116,7 +119,7 @@ static const struct sockopt options[] = {
     {SOL_SOCKET, SO_EXCLUSIVEADDRUSE, AFD(297, 298, BOOL_, 0)},
     {SOL_SOCKET, SO_GROUP_ID, COMPUTED(USER, 0, INT_, 0, U_ZERO)},
     {SOL_SOCKET, SO_GROUP_PRIORITY, COMPUTED(USER, 0, INT_, 0, U_ZERO)},
-    {SOL_SOCKET, SO_KEEPALIVE, AFD(223, 224, BYTE_, 0)},
+    {SOL_SOCKET, SO_KEEPALIVE, KEPT(223, 224, BYTE_, 0, 4)},
     {SOL_SOCKET, SO_LINGER, AFD(225, 226, LINGER_, ZERO_SHORT | STREAM_ONLY)},
     {SOL_SOCKET, SO_MAX_MSG_SIZE, COMPUTED(USER, 0, INT_, 0, U_MAX_MSG_SIZE)},
     {SOL_SOCKET, SO_OOBINLINE, AFD(227, 228, BOOL_, 0)},
@@ -124,17 +127,17 @@ static const struct sockopt options[] = {
     {SOL_SOCKET, SO_PROTOCOL_INFOA, COMPUTED(USER, 0, RAW_, 0, U_PROTOCOL_INFOA)},
     {SOL_SOCKET, SO_PROTOCOL_INFOW, COMPUTED(USER, 0, RAW_, 0, U_PROTOCOL_INFOW)},
     {SOL_SOCKET, SO_RANDOMIZE_PORT, COMPUTED(USER, USER, BOOL_, 0, U_RANDOMIZE_PORT)},
-    {SOL_SOCKET, SO_RCVBUF, AFD(230, 229, INT_, ZERO_SHORT)},
+    {SOL_SOCKET, SO_RCVBUF, KEPT(230, 229, INT_, ZERO_SHORT, 1)},
     {SOL_SOCKET, SO_RCVTIMEO, AFD(232, 231, INT_, 0)},
     {SOL_SOCKET, SO_REUSEADDR, AFD(233, 234, BOOL_, 0)},
     {SOL_SOCKET, SO_REUSE_UNICASTPORT, STORED(WS_SOCK_OPT_REUSE_UNICAST)},
-    {SOL_SOCKET, SO_SNDBUF, AFD(236, 235, INT_, ZERO_SHORT)},
+    {SOL_SOCKET, SO_SNDBUF, KEPT(236, 235, INT_, ZERO_SHORT, 2)},
     {SOL_SOCKET, SO_SNDTIMEO, AFD(237, 238, INT_, 0)},
     {SOL_SOCKET, SO_TYPE, COMPUTED(USER, 0, INT_, 0, U_TYPE)},
     {SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, COMPUTED(0, USER, RAW_, 0, U_UPDATE_CONTEXT)},
     {SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, COMPUTED(0, USER, RAW_, 0, U_UPDATE_CONTEXT)},
     /* IPPROTO_TCP */
-    {IPPROTO_TCP, TCP_NODELAY, AFD(284, 285, BYTE_, 0)},
+    {IPPROTO_TCP, TCP_NODELAY, KEPT(284, 285, BYTE_, 0, 3)},
     {IPPROTO_TCP, TCP_KEEPALIVE, COMPUTED(USER, USER, INT_, STREAM_ONLY, U_KEEPALIVE_TIME)},
     {IPPROTO_TCP, TCP_KEEPCNT, COMPUTED(USER, USER, INT_, STREAM_ONLY, U_KEEPALIVE_PROBES)},
     {IPPROTO_TCP, TCP_KEEPINTVL, COMPUTED(USER, USER, INT_, STREAM_ONLY, U_KEEPALIVE_INTERVAL)},
@@ -350,6 +353,8 @@ static int get_bsp_state(SOCKET s, const struct ws_socket *sock, char *value, in
  * turns keep-alive on or off). Windows sets TCP_KEEPALIVE and TCP_KEEPINTVL without touching
  * SO_KEEPALIVE: set both times with the switch on, then put the switch back.
  */
+static void forget_value(struct ws_socket *sock, const struct sockopt *opt);
+
 static int set_keepalive_times(SOCKET s, struct ws_socket *sock, ULONG time, ULONG interval)
 {
     struct tcp_keepalive vals = {1, time, interval};
@@ -363,6 +368,7 @@ static int set_keepalive_times(SOCKET s, struct ws_socket *sock, ULONG time, ULO
         return err;
     sock->keepalive_time = time;
     sock->keepalive_interval = interval;
+    forget_value(sock, find_option(SOL_SOCKET, SO_KEEPALIVE));
     return 0;
 }
 
@@ -376,14 +382,43 @@ static ULONG keepalive_interval(const struct ws_socket *sock)
     return sock->keepalive_interval ? sock->keepalive_interval : KEEPALIVE_INTERVAL_MS;
 }
 
+/*
+ * Option values the context keeps (ws_socket.opt_value): known once read from the device or set
+ * through us, until a set that may change them. Only this process's calls change them (another
+ * process sharing the socket through WSADuplicateSocket could, as with Windows' own context).
+ */
+static bool kept_value(const struct ws_socket *sock, const struct sockopt *opt, DWORD *value)
+{
+    LONG bit = 1L << (opt->slot - 1);
+    if (!(sock->opt_known & bit)) return false;
+    *value = sock->opt_value[opt->slot - 1];
+    return true;
+}
+
+static void keep_value(struct ws_socket *sock, const struct sockopt *opt, DWORD value)
+{
+    sock->opt_value[opt->slot - 1] = value;
+    InterlockedOr(&sock->opt_known, 1L << (opt->slot - 1));
+}
+
+static void forget_value(struct ws_socket *sock, const struct sockopt *opt)
+{
+    InterlockedAnd(&sock->opt_known, ~(1L << (opt->slot - 1)));
+}
+
 /* The current value of a scalar option, into *value (four bytes; a linger for LINGER_). */
-static int read_value(SOCKET s, const struct ws_socket *sock, const struct sockopt *opt,
+static int read_value(SOCKET s, struct ws_socket *sock, const struct sockopt *opt,
                       DWORD *value)
 {
     struct linger linger;
     int err;
 
-    if (opt->get != USER) return option_request(s, opt->get, NULL, 0, value, sizeof(*value), NULL);
+    if (opt->get != USER) {
+        if (opt->slot && kept_value(sock, opt, value)) return 0;
+        if ((err = option_request(s, opt->get, NULL, 0, value, sizeof(*value), NULL))) return err;
+        if (opt->slot) keep_value(sock, opt, *value);
+        return 0;
+    }
 
     switch (opt->user) {
     case U_TYPE:
@@ -440,7 +475,17 @@ static int write_value(SOCKET s, struct ws_socket *sock, const struct sockopt *o
     struct linger linger;
     int err;
 
-    if (opt->set != USER) return option_request(s, opt->set, &value, sizeof(value), NULL, 0, NULL);
+    if (opt->set != USER) {
+        DWORD current;
+        if (!opt->slot) return option_request(s, opt->set, &value, sizeof(value), NULL, 0, NULL);
+        /* Setting the value it has is nothing to do. */
+        if (kept_value(sock, opt, &current) && current == value) return 0;
+        forget_value(sock, opt);
+        if ((err = option_request(s, opt->set, &value, sizeof(value), NULL, 0, NULL))) return err;
+        /* A switch reads back as set; a buffer size is the host's to adjust: read it later. */
+        if (opt->kind == BYTE_ || opt->kind == BOOL_) keep_value(sock, opt, value);
+        return 0;
+    }
 
     switch (opt->user) {
     case U_SO_ERROR:
@@ -703,6 +748,12 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
             *err = WSAEINVAL;
             return SOCKET_ERROR;
         }
+        /* The mode it is known to have already: nothing to ask of the device. */
+        if (!ov && (sock->flags & WS_SOCK_MODE_KNOWN) &&
+            !!(sock->flags & WS_SOCK_NONBLOCKING) == value) {
+            *returned = 0;
+            return 0;
+        }
         params = &value;
         params_len = sizeof(value);
         out = NULL; /* never looked at: programs pass anything there */
@@ -724,7 +775,11 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
         if (*err != WSA_IO_PENDING) *returned = 0;
         return SOCKET_ERROR;
     }
-    if (ioctl->code == FIONBIO) set_flag(sock, WS_SOCK_NONBLOCKING, value);
+    if (ioctl->code == FIONBIO) {
+        set_flag(sock, WS_SOCK_NONBLOCKING, value);
+        set_flag(sock, WS_SOCK_MODE_KNOWN, true);
+    }
+    if (ioctl->code == SIO_KEEPALIVE_VALS) forget_value(sock, find_option(SOL_SOCKET, SO_KEEPALIVE));
     if (ioctl->code == SIO_KEEPALIVE_VALS && ((const struct tcp_keepalive *)in)->onoff) {
         sock->keepalive_time = ((const struct tcp_keepalive *)in)->keepalivetime;
         sock->keepalive_interval = ((const struct tcp_keepalive *)in)->keepaliveinterval;
