@@ -285,11 +285,17 @@ static int dns_lookup(const struct ai_request *rq, struct collect *c)
     struct configured cf = {false, false, false};
     bool no_records = false, failed = false;
     WCHAR name[AI_NAME_MAX];
+    /* The servers configured in the registry, as Windows reads them; else the resolver's. */
+    struct {
+        IP4_ARRAY array;
+        IP4_ADDRESS more[7];
+    } servers;
 
     InitOnceExecuteOnce(&dns_once, dns_load, NULL, NULL);
     if (!dns_query || dns_refuses(rq->node)) return EAI_NONAME;
     if (!MultiByteToWideChar(CP_UTF8, 0, rq->node, -1, name, ARRAY_COUNT(name))) return EAI_NONAME;
     ws_local_addresses(NULL, AF_UNSPEC, note_configured, &cf);
+    servers.array.AddrCount = (DWORD)ws_dns_servers(servers.array.AddrArray, 8);
 
     for (size_t i = 0; i < ARRAY_COUNT(types); i++) {
         PDNS_RECORDW records = NULL, r;
@@ -297,8 +303,8 @@ static int dns_lookup(const struct ai_request *rq, struct collect *c)
         if (types[i] == DNS_TYPE_AAAA && (rq->family == AF_INET || !cf.v6_global)) continue;
         if (types[i] == DNS_TYPE_A && rq->family == AF_INET6 && !(rq->flags & AI_V4MAPPED))
             continue;
-        status = dns_query(name, types[i], DNS_QUERY_NO_NETBT | DNS_QUERY_NO_HOSTS_FILE, NULL,
-                           &records, NULL);
+        status = dns_query(name, types[i], DNS_QUERY_NO_NETBT | DNS_QUERY_NO_HOSTS_FILE,
+                           servers.array.AddrCount ? &servers.array : NULL, &records, NULL);
         /* A server may deny the name for one type and answer the other: ask both, as Windows
            does, and report the name unknown only if no type found anything. */
         if (status == DNS_ERROR_RCODE_NAME_ERROR) continue;

@@ -82,6 +82,44 @@ static bool db_folder(WCHAR *path, DWORD path_len)
     return len && len <= path_len && path[0];
 }
 
+/* The DNS servers configured for the machine: the NameServer value of the Tcpip parameters
+   (IPv4 addresses separated by spaces or commas), into SERVERS (network order). Returns how
+   many; 0 when none is configured (the resolver's own list applies). */
+int ws_dns_servers(ULONG *servers, int max)
+{
+    UNICODE_STRING value_name;
+    HANDLE key = parameters_key();
+    ULONG len;
+    union {
+        ws_key_value_partial info;
+        BYTE bytes[sizeof(ws_key_value_partial) + 512 * sizeof(WCHAR)];
+    } value;
+    char text[512], *p, *next;
+    int count = 0, n;
+
+    if (!key) return 0;
+    RtlInitUnicodeString(&value_name, L"NameServer");
+    if (NtQueryValueKey(key, &value_name, WS_KEY_VALUE_PARTIAL_INFORMATION, &value, sizeof(value),
+                        &len) ||
+        value.info.Type != REG_SZ)
+        return 0;
+    n = WideCharToMultiByte(CP_ACP, 0, (const WCHAR *)value.info.Data,
+                            value.info.DataLength / sizeof(WCHAR), text, sizeof(text) - 1, NULL,
+                            NULL);
+    text[n > 0 ? n : 0] = 0;
+    for (p = text; *p && count < max; p = next) {
+        IN_ADDR addr;
+        char *end;
+        while (*p == ' ' || *p == ',' || *p == '\t') p++;
+        if (!*p) break;
+        next = p;
+        while (*next && *next != ' ' && *next != ',' && *next != '\t') next++;
+        if (*next) *next++ = 0;
+        if (!RtlIpv4StringToAddressA(p, TRUE, &end, &addr) && !*end) servers[count++] = addr.s_addr;
+    }
+    return count;
+}
+
 /*
  * The last text read of each database file, with the file's path, size and time of last
  * write: a lookup reads the file again only when one of them changed, so an edit still shows

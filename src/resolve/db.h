@@ -31,6 +31,10 @@ bool ws_is_local_name(const char *name);
    name; for "localhost" the loopback addresses. Returns the number passed to FN. */
 int ws_local_addresses(const char *name, int family, ws_db_address_fn fn, void *ctx);
 
+/* The DNS servers the machine is configured with (the Tcpip parameters' NameServer value),
+   IPv4 in network order, up to MAX; 0 when none is set. */
+int ws_dns_servers(ULONG *servers, int max);
+
 /* The services file: the port (network order) of service NAME for protocol PROTO ("tcp", "udp",
    or NULL for the first entry of any protocol), or -1. The entry's protocol is stored in
    *PROTO_OUT (may be NULL), the official name in NAME_OUT when not NULL. */
