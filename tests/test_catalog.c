@@ -110,6 +110,66 @@ static void test_WSCEnumProtocols_lists_the_hidden_entries_too_without_WSAStartu
     assert_int_equal(ws_test_startup(NULL), 0);
 }
 
+/* The provider path and information of the catalog's providers, and the errors for others. */
+static void test_WSCGetProviderPath_names_the_providers_DLL(void **state)
+{
+    WSAPROTOCOL_INFOW list[32];
+    DWORD len = sizeof(list);
+    WCHAR path[MAX_PATH];
+    GUID unknown = {0};
+    int n, err = 0, path_len = MAX_PATH;
+    (void)state;
+
+    n = WSAEnumProtocolsW(NULL, list, &len);
+    assert_true(n > 0);
+    assert_int_equal(WSCGetProviderPath(&list[0].ProviderId, path, &path_len, &err), 0);
+    assert_true(wcsstr(path, L"mswsock.dll") != NULL);
+    assert_int_equal(path_len, (int)wcslen(path) + 1);
+    /* Too short: WSAEFAULT and the length needed. */
+    path_len = 3;
+    assert_int_equal(WSCGetProviderPath(&list[0].ProviderId, path, &path_len, &err),
+                     SOCKET_ERROR);
+    assert_int_equal(err, WSAEFAULT);
+    assert_int_equal(path_len, (int)wcslen(L"%SystemRoot%\\system32\\mswsock.dll") + 1);
+    /* Missing pointers, and a provider the catalog does not list. */
+    assert_int_equal(WSCGetProviderPath(NULL, NULL, NULL, &err), SOCKET_ERROR);
+    assert_int_equal(err, WSAEFAULT);
+    path_len = -1;
+    assert_int_equal(WSCGetProviderPath(&unknown, NULL, &path_len, &err), SOCKET_ERROR);
+    assert_int_equal(err, WSAEINVAL);
+    assert_int_equal(path_len, -1);
+    path_len = MAX_PATH;
+    assert_int_equal(WSCGetProviderPath(&unknown, path, &path_len, &err), SOCKET_ERROR);
+    assert_int_equal(err, WSAEINVAL);
+    assert_int_equal(path_len, MAX_PATH);
+}
+
+static void test_WSCGetProviderInfo_reports_no_layered_categories_for_base_providers(
+    void **state)
+{
+    WSAPROTOCOL_INFOW list[32];
+    DWORD len = sizeof(list), categories = 0xdeadbeef;
+    GUID unknown = {0};
+    size_t size = sizeof(categories);
+    int err = 0;
+    (void)state;
+
+    assert_true(WSAEnumProtocolsW(NULL, list, &len) > 0);
+    assert_int_equal(WSCGetProviderInfo(&list[0].ProviderId, ProviderInfoLspCategories,
+                                        (BYTE *)&categories, &size, 0, &err),
+                     0);
+    assert_int_equal(categories, 0);
+    assert_int_equal(size, sizeof(categories));
+    assert_int_equal(WSCGetProviderInfo(NULL, ProviderInfoLspCategories, (BYTE *)&categories,
+                                        &size, 0, &err),
+                     SOCKET_ERROR);
+    assert_int_equal(err, WSAEFAULT);
+    assert_int_equal(WSCGetProviderInfo(&unknown, ProviderInfoLspCategories, (BYTE *)&categories,
+                                        &size, 0, &err),
+                     SOCKET_ERROR);
+    assert_int_equal(err, WSANO_RECOVERY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +178,9 @@ int main(void)
         cmocka_unit_test(test_WSAEnumProtocolsA_with_a_protocol_list_lists_only_those),
         cmocka_unit_test(test_a_sockets_protocol_info_is_a_catalog_entry),
         cmocka_unit_test(test_WSCEnumProtocols_lists_the_hidden_entries_too_without_WSAStartup),
+        cmocka_unit_test(test_WSCGetProviderPath_names_the_providers_DLL),
+        cmocka_unit_test(
+            test_WSCGetProviderInfo_reports_no_layered_categories_for_base_providers),
     };
     ws_test_require_openws2();
     return cmocka_run_group_tests(tests, ws_test_startup, ws_test_cleanup);

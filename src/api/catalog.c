@@ -111,3 +111,89 @@ int WSPAPI WSCEnumProtocols32(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocol
 {
     return wsc_enumerate(lpiProtocols, lpProtocolBuffer, lpdwBufferLength, lpErrno);
 }
+
+/* ---- the providers behind the entries ---- */
+
+/* Where Windows' catalog says its TCP/IP providers live, unexpanded as it stores it. */
+static const WCHAR tcpip_provider_path[] = L"%SystemRoot%\\system32\\mswsock.dll";
+
+static bool provider_known(const GUID *id)
+{
+    WSAPROTOCOL_INFOW all[MAX_ENTRIES];
+    int total = afd_catalog(all, MAX_ENTRIES);
+    for (int i = 0; i < total && i < MAX_ENTRIES; i++)
+        if (!memcmp(&all[i].ProviderId, id, sizeof(*id))) return true;
+    return false;
+}
+
+static int wsc_fail(LPINT lpErrno, int err)
+{
+    if (ws_writable(lpErrno, sizeof(*lpErrno))) *lpErrno = err;
+    return SOCKET_ERROR;
+}
+
+/* The provider's DLL path: WSAEFAULT without the GUID or the length, WSAEINVAL for a buffer or
+   length that cannot hold anything and for a provider the catalog does not list, WSAEFAULT with
+   the length needed for a buffer too short. */
+static int provider_path(LPGUID id, WCHAR *path, LPINT len, LPINT lpErrno)
+{
+    int needed = (int)ARRAY_COUNT(tcpip_provider_path);
+
+    if (!id || !len || !ws_readable(id, sizeof(*id)) || !ws_writable(len, sizeof(*len)))
+        return wsc_fail(lpErrno, WSAEFAULT);
+    if (!path || *len <= 0) return wsc_fail(lpErrno, WSAEINVAL);
+    if (!provider_known(id)) return wsc_fail(lpErrno, WSAEINVAL);
+    if (*len < needed || !ws_writable(path, needed * sizeof(WCHAR))) {
+        *len = needed;
+        return wsc_fail(lpErrno, WSAEFAULT);
+    }
+    memcpy(path, tcpip_provider_path, sizeof(tcpip_provider_path));
+    *len = needed;
+    return 0;
+}
+
+int WSPAPI WSCGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                              LPINT lpProviderDllPathLen, LPINT lpErrno)
+{
+    return provider_path(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen, lpErrno);
+}
+
+int WSPAPI WSCGetProviderPath32(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                                LPINT lpProviderDllPathLen, LPINT lpErrno)
+{
+    return provider_path(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen, lpErrno);
+}
+
+/* A provider's information: the layered-provider categories of a base provider are none (0).
+   WSAEFAULT without a GUID; WSANO_RECOVERY for a provider the catalog does not list, as
+   Windows answers; WSAEINVAL for a type it does not keep; WSAEFAULT with the size needed for a
+   buffer too short. */
+static int provider_info(LPGUID id, WSC_PROVIDER_INFO_TYPE type, PBYTE info, size_t *size,
+                         DWORD flags, LPINT lpErrno)
+{
+    DWORD categories = 0;
+
+    if (!id || !ws_readable(id, sizeof(*id))) return wsc_fail(lpErrno, WSAEFAULT);
+    if (!provider_known(id)) return wsc_fail(lpErrno, WSANO_RECOVERY);
+    if (type != ProviderInfoLspCategories || flags) return wsc_fail(lpErrno, WSAEINVAL);
+    if (!size || !ws_writable(size, sizeof(*size))) return wsc_fail(lpErrno, WSAEFAULT);
+    if (!info || *size < sizeof(categories) || !ws_writable(info, sizeof(categories))) {
+        *size = sizeof(categories);
+        return wsc_fail(lpErrno, WSAEFAULT);
+    }
+    memcpy(info, &categories, sizeof(categories));
+    *size = sizeof(categories);
+    return 0;
+}
+
+int WSPAPI WSCGetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                              size_t *InfoSize, DWORD Flags, LPINT lpErrno)
+{
+    return provider_info(lpProviderId, InfoType, Info, InfoSize, Flags, lpErrno);
+}
+
+int WSPAPI WSCGetProviderInfo32(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                                size_t *InfoSize, DWORD Flags, LPINT lpErrno)
+{
+    return provider_info(lpProviderId, InfoType, Info, InfoSize, Flags, lpErrno);
+}

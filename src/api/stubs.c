@@ -257,30 +257,6 @@ int WSAAPI WSApSetPostRoutine(void *routine)
 
 /* WSC: reading, writing and ordering the catalog. No provider is installed under a GUID. */
 
-int WSPAPI WSCGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
-                              LPINT lpProviderDllPathLen, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
-
-int WSPAPI WSCGetProviderPath32(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
-                                LPINT lpProviderDllPathLen, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
-
-int WSPAPI WSCGetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
-                              size_t *InfoSize, DWORD Flags, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
-
-int WSPAPI WSCGetProviderInfo32(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
-                                size_t *InfoSize, DWORD Flags, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
-
 int WSPAPI WSCSetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
                               size_t InfoSize, DWORD Flags, LPINT lpErrno)
 {
