@@ -56,7 +56,9 @@ static const struct {
     {ST(0xC0000240), WSAEINTR},             /* STATUS_REQUEST_ABORTED */
     {ST(0xC0000241), WSAECONNABORTED},      /* STATUS_CONNECTION_ABORTED */
     {ST(0xC0000350), WSAEHOSTDOWN},         /* STATUS_HOST_DOWN */
-    {ST(0x8000000A), WSA_OPERATION_ABORTED},/* STATUS_HANDLES_CLOSED: closed with I/O pending */
+    /* STATUS_HANDLES_CLOSED: Wine's device ends the operations pending on a socket that is
+       closed with it; Windows ends them with STATUS_CONNECTION_ABORTED. */
+    {ST(0x8000000A), WSAECONNABORTED},
     {ST(0xC00000A1), WSAENOBUFS},           /* STATUS_WORKING_SET_QUOTA */
     {ST(0xC000012D), WSAENOBUFS},           /* STATUS_COMMITMENT_LIMIT */
     {ST(0xC0000097), WSAENOBUFS},           /* STATUS_TOO_MANY_PAGING_FILES */
