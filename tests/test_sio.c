@@ -7,6 +7,9 @@
 
 #define SENTINEL 0xdeadbeef
 /* Windows' ws2ipdef.h codes that the SDK headers here lack. */
+#ifndef SIO_UDP_NETRESET
+#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
 #ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
 #define SIO_IDEAL_SEND_BACKLOG_CHANGE _IO('t', 122)
 #define SIO_IDEAL_SEND_BACKLOG_QUERY  _IOR('t', 123, ULONG)
@@ -195,6 +198,71 @@ static void test_SIO_LOOPBACK_FAST_PATH_is_taken_by_TCP_sockets(void **state)
                         WSAEOPNOTSUPP);
     closesocket(udp);
     closesocket(s);
+}
+
+/* ---- UDP ICMP reports ---- */
+
+static void test_SIO_UDP_CONNRESET_and_NETRESET_are_taken_by_datagram_sockets(void **state)
+{
+    SOCKET udp = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), tcp = tcp_socket();
+    BOOL off = FALSE, on = TRUE;
+    DWORD size = SENTINEL;
+    (void)state;
+    assert_int_equal(WSAIoctl(udp, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &size, NULL,
+                              NULL),
+                     0);
+    assert_int_equal(size, 0);
+    assert_int_equal(WSAIoctl(udp, SIO_UDP_NETRESET, &on, sizeof(on), NULL, 0, &size, NULL, NULL),
+                     0);
+    assert_socket_error(WSAIoctl(udp, SIO_UDP_CONNRESET, NULL, 0, NULL, 0, &size, NULL, NULL),
+                        WSAEFAULT);
+    assert_socket_error(WSAIoctl(tcp, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &size, NULL,
+                                 NULL),
+                        WSAEINVAL);
+    closesocket(tcp);
+    closesocket(udp);
+}
+
+/* A datagram to a port nobody has, then a receive: reported as WSAECONNRESET while the reports
+   are on (Windows' default), never once they are off. */
+static void test_SIO_UDP_CONNRESET_switches_the_port_unreachable_report(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), gone = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in closed = {0};
+    int len = sizeof(closed), ret, error;
+    DWORD timeout = 300, size;
+    BOOL off = FALSE;
+    char buf[4];
+    (void)state;
+
+    closed.sin_family = AF_INET;
+    closed.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(gone, (struct sockaddr *)&closed, len), 0);
+    assert_int_equal(getsockname(gone, (struct sockaddr *)&closed, &len), 0);
+    closesocket(gone);
+    assert_int_equal(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout, sizeof(timeout)), 0);
+
+    /* Off: the receive just waits. */
+    assert_int_equal(WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &size, NULL,
+                              NULL),
+                     0);
+    assert_int_equal(sendto(s, "x", 1, 0, (struct sockaddr *)&closed, len), 1);
+    assert_socket_error(recvfrom(s, buf, sizeof(buf), 0, NULL, NULL), WSAETIMEDOUT);
+
+    /* On (a fresh socket, by default): Windows reports the unreachable port. */
+    closesocket(s);
+    s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    assert_int_equal(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout, sizeof(timeout)), 0);
+    assert_int_equal(sendto(s, "x", 1, 0, (struct sockaddr *)&closed, len), 1);
+    Sleep(100);
+    ret = recvfrom(s, buf, sizeof(buf), 0, NULL, NULL);
+    error = WSAGetLastError();
+    closesocket(s);
+    assert_int_equal(ret, SOCKET_ERROR);
+    ws_known_gap_if(error, WSAETIMEDOUT,
+                    "Wine's socket device does not report ICMP port unreachable on datagram "
+                    "sockets, so SIO_UDP_CONNRESET's default report never comes");
+    assert_int_equal(error, WSAECONNRESET);
 }
 
 /* ---- SIO_ADDRESS_LIST_QUERY ---- */
@@ -400,6 +468,8 @@ int main(void)
         cmocka_unit_test(test_an_unknown_overlapped_code_fails_through_the_port_and_the_routine),
         cmocka_unit_test(test_SIO_IDEAL_SEND_BACKLOG_QUERY_needs_a_connected_TCP_socket),
         cmocka_unit_test(test_SIO_LOOPBACK_FAST_PATH_is_taken_by_TCP_sockets),
+        cmocka_unit_test(test_SIO_UDP_CONNRESET_and_NETRESET_are_taken_by_datagram_sockets),
+        cmocka_unit_test(test_SIO_UDP_CONNRESET_switches_the_port_unreachable_report),
         cmocka_unit_test(test_SIO_ADDRESS_LIST_QUERY_reports_the_size_it_needs),
         cmocka_unit_test(test_overlapped_SIO_ADDRESS_LIST_QUERY_answers_and_posts_a_packet),
         cmocka_unit_test(test_SIO_ROUTING_INTERFACE_QUERY_to_loopback_answers_loopback),

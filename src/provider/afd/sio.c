@@ -1,6 +1,7 @@
 /*
  * Control codes answered in user mode: the base and service-provider handles, the ideal send
- * backlog, the loopback fast path hint, the local address list and the routing interface query.
+ * backlog, the loopback fast path hint, the UDP ICMP report switches, the local address list and
+ * the routing interface query.
  *
  * Windows answers these without waiting, yet a call with an OVERLAPPED still completes through
  * it: the return value and byte count are those of the immediate answer, and then the event is
@@ -15,6 +16,9 @@
 
 #define STATUS_NOT_SUPPORTED_ NT_STATUS(0xC00000BB)
 /* Windows' ws2ipdef.h codes that the SDK headers here lack. */
+#ifndef SIO_UDP_NETRESET
+#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
 #ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
 #define SIO_IDEAL_SEND_BACKLOG_CHANGE _IO('t', 122)
 #define SIO_IDEAL_SEND_BACKLOG_QUERY  _IOR('t', 123, ULONG)
@@ -77,6 +81,22 @@ static int answer_loopback_fast_path(SOCKET s, struct ws_socket *sock, const voi
     (void)s, (void)out, (void)out_len;
     if (!in || in_len < sizeof(int) || !ws_readable(in, sizeof(int))) return WSAEFAULT;
     if (sock->type != SOCK_STREAM) return WSAEOPNOTSUPP;
+    *size = 0;
+    return 0;
+}
+
+/* ---- UDP: the ICMP reports ---- */
+
+/* SIO_UDP_CONNRESET and SIO_UDP_NETRESET switch the reports of ICMP port and network
+   unreachable messages on a datagram socket. Wine's socket device never reports them, so
+   turning them off is honoured as it stands; turning them on (Windows' default) cannot bring
+   them (a known gap). */
+static int answer_udp_reset(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,
+                            void *out, DWORD out_len, DWORD *size)
+{
+    (void)s, (void)out, (void)out_len;
+    if (!in || in_len < sizeof(BOOL) || !ws_readable(in, sizeof(BOOL))) return WSAEFAULT;
+    if (sock->type != SOCK_DGRAM) return WSAEINVAL;
     *size = 0;
     return 0;
 }
@@ -202,6 +222,8 @@ static const struct local_ioctl local_ioctls[] = {
     {SIO_BSP_HANDLE_POLL, PEND_NOT_SUPPORTED, answer_base_handle},
     {SIO_IDEAL_SEND_BACKLOG_QUERY, COMPLETE_SUCCESS, answer_ideal_send_backlog},
     {SIO_LOOPBACK_FAST_PATH, COMPLETE_SUCCESS, answer_loopback_fast_path},
+    {SIO_UDP_CONNRESET, COMPLETE_SUCCESS, answer_udp_reset},
+    {SIO_UDP_NETRESET, COMPLETE_SUCCESS, answer_udp_reset},
     {SIO_ADDRESS_LIST_QUERY, COMPLETE_SUCCESS, answer_address_list},
     {SIO_ROUTING_INTERFACE_QUERY, COMPLETE_SUCCESS, answer_routing_interface},
 };
