@@ -170,6 +170,48 @@ static void test_WSCGetProviderInfo_reports_no_layered_categories_for_base_provi
     assert_int_equal(err, WSANO_RECOVERY);
 }
 
+/* The namespace providers: the DNS one, with its identifier in the same buffer. */
+static void test_WSAEnumNameSpaceProviders_lists_the_DNS_namespace(void **state)
+{
+    BYTE buffer[4096];
+    WSANAMESPACE_INFOW *w = (WSANAMESPACE_INFOW *)buffer;
+    WSANAMESPACE_INFOA *a = (WSANAMESPACE_INFOA *)buffer;
+    WSANAMESPACE_INFOEXW *ex = (WSANAMESPACE_INFOEXW *)buffer;
+    DWORD len = 0, needed;
+    int n, dns = 0;
+    (void)state;
+
+    assert_socket_error(WSAEnumNameSpaceProvidersW(&len, NULL), WSAEFAULT);
+    assert_true(len > sizeof(WSANAMESPACE_INFOW));
+    needed = len;
+    len = sizeof(WSANAMESPACE_INFOW);
+    assert_socket_error(WSAEnumNameSpaceProvidersW(&len, w), WSAEFAULT);
+    assert_int_equal(len, needed);
+    assert_socket_error(WSAEnumNameSpaceProvidersW(NULL, w), WSAEFAULT);
+
+    len = sizeof(buffer);
+    n = WSAEnumNameSpaceProvidersW(&len, w);
+    assert_true(n >= 1);
+    for (int i = 0; i < n; i++) {
+        assert_true((BYTE *)w[i].lpszIdentifier > buffer &&
+                    (BYTE *)w[i].lpszIdentifier < buffer + needed);
+        if (w[i].dwNameSpace == NS_DNS) {
+            dns++;
+            assert_true(w[i].fActive);
+            assert_int_equal(wcscmp(w[i].lpszIdentifier, L"Tcpip"), 0);
+        }
+    }
+    assert_int_equal(dns, 1);
+
+    len = sizeof(buffer);
+    assert_int_equal(WSAEnumNameSpaceProvidersA(&len, a), n);
+    assert_string_equal(a[0].lpszIdentifier, "Tcpip");
+    len = sizeof(buffer);
+    assert_int_equal(WSAEnumNameSpaceProvidersExW(&len, ex), n);
+    assert_int_equal(ex[0].dwNameSpace, NS_DNS);
+    assert_int_equal(ex[0].ProviderSpecific.cbSize, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_a_sockets_protocol_info_is_a_catalog_entry),
         cmocka_unit_test(test_WSCEnumProtocols_lists_the_hidden_entries_too_without_WSAStartup),
         cmocka_unit_test(test_WSCGetProviderPath_names_the_providers_DLL),
+        cmocka_unit_test(test_WSAEnumNameSpaceProviders_lists_the_DNS_namespace),
         cmocka_unit_test(
             test_WSCGetProviderInfo_reports_no_layered_categories_for_base_providers),
     };

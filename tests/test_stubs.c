@@ -67,10 +67,6 @@ static const struct stub stubs[] = {
     {"WSAGetServiceClassInfoW", SOCKET_ERROR_, WSATYPE_NOT_FOUND},
     {"WSAGetServiceClassNameByClassIdA", SOCKET_ERROR_, WSATYPE_NOT_FOUND},
     {"WSAGetServiceClassNameByClassIdW", SOCKET_ERROR_, WSATYPE_NOT_FOUND},
-    {"WSAEnumNameSpaceProvidersA", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
-    {"WSAEnumNameSpaceProvidersW", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
-    {"WSAEnumNameSpaceProvidersExA", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
-    {"WSAEnumNameSpaceProvidersExW", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
     /* overlapped and extension socket functions (issue 3) */
     {"WSAJoinLeaf", INVALID_SOCKET_, NOTSOCK},
     {"WSAGetQOSByName", FALSE_, NOTSOCK},
@@ -303,7 +299,6 @@ static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **stat
 {
     static const char *const names[] = {
         "WSALookupServiceBeginW",
-        "WSAEnumNameSpaceProvidersW",
         "WSAJoinLeaf",
         "ProcessSocketNotifications",
     };

@@ -161,29 +161,6 @@ INT WSAAPI WSAGetServiceClassNameByClassIdW(LPGUID lpServiceClassId, LPWSTR lpsz
     return ws_fail(started_or(WSATYPE_NOT_FOUND));
 }
 
-/* WSAEFAULT would invite a retry with a length we never set; the page's other failure is
-   WSA_NOT_ENOUGH_MEMORY. */
-INT WSAAPI WSAEnumNameSpaceProvidersA(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOA lpnspBuffer)
-{
-    return ws_fail(started_or(WSA_NOT_ENOUGH_MEMORY));
-}
-
-INT WSAAPI WSAEnumNameSpaceProvidersW(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOW lpnspBuffer)
-{
-    return ws_fail(started_or(WSA_NOT_ENOUGH_MEMORY));
-}
-
-INT WSAAPI WSAEnumNameSpaceProvidersExA(LPDWORD lpdwBufferLength,
-                                        LPWSANAMESPACE_INFOEXA lpnspBuffer)
-{
-    return ws_fail(started_or(WSA_NOT_ENOUGH_MEMORY));
-}
-
-INT WSAAPI WSAEnumNameSpaceProvidersExW(LPDWORD lpdwBufferLength,
-                                        LPWSANAMESPACE_INFOEXW lpnspBuffer)
-{
-    return ws_fail(started_or(WSA_NOT_ENOUGH_MEMORY));
-}
 
 /* ==== Overlapped and extension socket functions beyond WSASend/WSARecv (issue 3) ==== */
 
