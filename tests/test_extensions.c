@@ -996,6 +996,82 @@ static void test_WSASendMsg_sends_one_datagram_gathered_from_its_buffers(void **
     closesocket(b);
 }
 
+/* IP_PKTINFO choosing the source address: taken when it names the address the send leaves from
+   (or none); refused when it asks for what Wine's device cannot do. */
+static void test_WSASendMsg_honours_IP_PKTINFO_or_refuses_it(void **state)
+{
+    SOCKET a = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), b;
+    struct sockaddr_in to = {0}, from;
+    int len = sizeof(to), from_len = sizeof(from);
+    char control[WSA_CMSG_SPACE(sizeof(IN_PKTINFO))] = {0}, got[4];
+    WSACMSGHDR *c = (WSACMSGHDR *)control;
+    IN_PKTINFO *pkt = (IN_PKTINFO *)WSA_CMSG_DATA(c);
+    WSABUF buf = {1, "p"};
+    WSAMSG msg = {0};
+    DWORD sent = 0;
+    (void)state;
+
+    b = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(b, (struct sockaddr *)&to, len), 0);
+    assert_int_equal(getsockname(b, (struct sockaddr *)&to, &len), 0);
+    msg.name = (struct sockaddr *)&to;
+    msg.namelen = len;
+    msg.lpBuffers = &buf;
+    msg.dwBufferCount = 1;
+    msg.Control.buf = control;
+    msg.Control.len = sizeof(control);
+    c->cmsg_len = WSA_CMSG_LEN(sizeof(IN_PKTINFO));
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+
+    /* The source the route to 127.0.0.1 uses anyway. */
+    pkt->ipi_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(WSASendMsg(a, &msg, 0, &sent, NULL, NULL), 0);
+    assert_int_equal(sent, 1);
+    assert_int_equal(recvfrom(b, got, sizeof(got), 0, (struct sockaddr *)&from, &from_len), 1);
+    assert_int_equal(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+    /* No address: the system's choice. */
+    pkt->ipi_addr.s_addr = 0;
+    assert_int_equal(WSASendMsg(a, &msg, 0, &sent, NULL, NULL), 0);
+    assert_int_equal(recv(b, got, sizeof(got), 0), 1);
+    /* Another source than the route's: the device cannot send from it. */
+    pkt->ipi_addr.s_addr = htonl(0x7f000002);
+    assert_socket_error(WSASendMsg(a, &msg, 0, &sent, NULL, NULL), WSAEINVAL);
+    /* Control data of a kind the device cannot carry. */
+    pkt->ipi_addr.s_addr = htonl(INADDR_LOOPBACK);
+    c->cmsg_type = IP_TOS;
+    assert_socket_error(WSASendMsg(a, &msg, 0, &sent, NULL, NULL), WSAEINVAL);
+    closesocket(a);
+    closesocket(b);
+}
+
+/* A message given to an unbound socket binds it, even when the call fails for want of the byte
+   count, as Windows does. */
+static void test_WSASendMsg_binds_an_unbound_socket_even_when_it_fails(void **state)
+{
+    SOCKET a = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    struct sockaddr_in to = {0}, name;
+    int len = sizeof(name);
+    WSABUF buf = {1, "q"};
+    WSAMSG msg = {0};
+    (void)state;
+
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(9);
+    msg.name = (struct sockaddr *)&to;
+    msg.namelen = sizeof(to);
+    msg.lpBuffers = &buf;
+    msg.dwBufferCount = 1;
+    assert_socket_error(WSASendMsg(a, &msg, 0, NULL, NULL, NULL), WSAEFAULT);
+    assert_int_equal(getsockname(a, (struct sockaddr *)&name, &len), 0);
+    assert_int_equal(name.sin_addr.s_addr, htonl(INADDR_ANY));
+    assert_int_not_equal(name.sin_port, 0);
+    closesocket(a);
+}
+
 static void test_WSASendMsg_fails_as_its_page_lists(void **state)
 {
     SOCKET a, b, tcp = tcp_socket(AF_INET);
@@ -1130,6 +1206,8 @@ int main(void)
         cmocka_unit_test(test_an_overlapped_WSARecvMsg_runs_its_completion_routine),
         cmocka_unit_test(test_WSASendMsg_sends_one_datagram_gathered_from_its_buffers),
         cmocka_unit_test(test_WSASendMsg_fails_as_its_page_lists),
+        cmocka_unit_test(test_WSASendMsg_honours_IP_PKTINFO_or_refuses_it),
+        cmocka_unit_test(test_WSASendMsg_binds_an_unbound_socket_even_when_it_fails),
         cmocka_unit_test(test_an_overlapped_WSASendMsg_completes_through_its_event),
         cmocka_unit_test(
             test_the_final_WSACleanup_aborts_a_pending_AcceptEx_without_signalling_its_event),

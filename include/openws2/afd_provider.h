@@ -82,6 +82,8 @@ int afd_catalog(WSAPROTOCOL_INFOW *entries, int max);
 int afd_local_ioctl(SOCKET s, struct ws_socket *sock, DWORD code, LPVOID in, DWORD in_len,
                     LPVOID out, DWORD out_len, LPDWORD returned, LPWSAOVERLAPPED ov,
                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err);
+/* The local address the machine sends from to reach DEST (port 0): 0, or the Winsock error. */
+int afd_route_source(const struct sockaddr *dest, int len, SOCKADDR_STORAGE *source);
 /* A code nobody serves: WSAEOPNOTSUPP, or overlapped, pending and failed through the OVERLAPPED
    with STATUS_NOT_SUPPORTED, as Windows does. */
 int afd_unsupported_ioctl(SOCKET s, LPDWORD returned, LPWSAOVERLAPPED ov,

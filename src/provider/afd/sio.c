@@ -180,8 +180,7 @@ static int answer_routing_interface(SOCKET s, struct ws_socket *sock, const void
 {
     static const IN6_ADDR any6;
     SOCKADDR_STORAGE dest, local;
-    int family, len, local_len = sizeof(local), err = 0;
-    SOCKET probe;
+    int family, len, err;
 
     (void)s, (void)sock;
     if (!in || in_len < sizeof(SOCKADDR) || !ws_readable(in, sizeof(SOCKADDR))) return WSAEINVAL;
@@ -198,19 +197,31 @@ static int answer_routing_interface(SOCKET s, struct ws_socket *sock, const void
         *size = (DWORD)len;
         return WSAEFAULT;
     }
+    if ((err = afd_route_source((SOCKADDR *)&dest, len, &local))) return err;
+    memcpy(out, &local, len);
+    *size = (DWORD)len;
+    return 0;
+}
+
+int afd_route_source(const struct sockaddr *dest, int len, SOCKADDR_STORAGE *source)
+{
+    SOCKADDR_STORAGE to, local;
+    int local_len = sizeof(local), err = 0, close_err;
+    SOCKET probe;
+
+    memset(&to, 0, sizeof(to));
+    memcpy(&to, dest, len);
     /* A datagram socket's connect sends nothing: it only picks the route and the address. */
-    if (family == AF_INET ? !((SOCKADDR_IN *)&dest)->sin_port
-                          : !((SOCKADDR_IN6 *)&dest)->sin6_port)
-        ((SOCKADDR_IN *)&dest)->sin_port = htons(9); /* same offset in both families */
-    probe = afd_socket(family, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, 0, &err);
+    if (to.ss_family == AF_INET ? !((SOCKADDR_IN *)&to)->sin_port
+                                : !((SOCKADDR_IN6 *)&to)->sin6_port)
+        ((SOCKADDR_IN *)&to)->sin_port = htons(9); /* same offset in both families */
+    probe = afd_socket(to.ss_family, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, 0, &err);
     if (probe == INVALID_SOCKET) return err;
-    if (!afd_connect(probe, (SOCKADDR *)&dest, len, NULL, NULL, NULL, NULL, &err) &&
+    if (!afd_connect(probe, (SOCKADDR *)&to, len, NULL, NULL, NULL, NULL, &err) &&
         !afd_getsockname(probe, (SOCKADDR *)&local, &local_len, &err)) {
         ((SOCKADDR_IN *)&local)->sin_port = 0;
-        memcpy(out, &local, len);
-        *size = (DWORD)len;
+        memcpy(source, &local, sizeof(local));
     }
-    int close_err;
     afd_closesocket(probe, &close_err);
     return err;
 }
