@@ -19,6 +19,7 @@ static LPFN_GETACCEPTEXSOCKADDRS pGetAcceptExSockaddrs;
 static LPFN_CONNECTEX pConnectEx;
 static LPFN_DISCONNECTEX pDisconnectEx;
 static LPFN_TRANSMITFILE pTransmitFile;
+static LPFN_TRANSMITPACKETS pTransmitPackets;
 static LPFN_WSARECVMSG pWSARecvMsg;
 static LPFN_WSASENDMSG pWSASendMsg;
 
@@ -43,6 +44,7 @@ static int setup(void **state)
     pConnectEx = extension(s, (GUID)WSAID_CONNECTEX);
     pDisconnectEx = extension(s, (GUID)WSAID_DISCONNECTEX);
     pTransmitFile = extension(s, (GUID)WSAID_TRANSMITFILE);
+    pTransmitPackets = extension(s, (GUID)WSAID_TRANSMITPACKETS);
     pWSARecvMsg = extension(s, (GUID)WSAID_WSARECVMSG);
     pWSASendMsg = extension(s, (GUID)WSAID_WSASENDMSG);
     closesocket(s);
@@ -78,7 +80,7 @@ static void test_every_documented_extension_GUID_yields_a_function(void **state)
 {
     static const GUID guids[] = {WSAID_ACCEPTEX,     WSAID_GETACCEPTEXSOCKADDRS, WSAID_CONNECTEX,
                                  WSAID_DISCONNECTEX, WSAID_TRANSMITFILE,         WSAID_WSARECVMSG,
-                                 WSAID_WSASENDMSG};
+                                 WSAID_WSASENDMSG,   WSAID_TRANSMITPACKETS};
     SOCKET s = tcp_socket(AF_INET);
     (void)state;
     for (size_t i = 0; i < ARRAYSIZE(guids); i++) {
@@ -114,19 +116,6 @@ static void test_an_unknown_GUID_fails_with_WSAEINVAL_and_leaves_the_byte_count(
                         WSAEINVAL);
     assert_int_equal(size, 0xdeadbeef);
     assert_null(function);
-    closesocket(s);
-}
-
-static void test_the_TransmitPackets_GUID_fails_with_WSAEOPNOTSUPP(void **state)
-{
-    GUID guid = WSAID_TRANSMITPACKETS;
-    void *function = NULL;
-    DWORD size;
-    SOCKET s = tcp_socket(AF_INET);
-    (void)state;
-    assert_socket_error(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid),
-                                 &function, sizeof(function), &size, NULL, NULL),
-                        WSAEOPNOTSUPP);
     closesocket(s);
 }
 
@@ -966,6 +955,102 @@ static void test_an_overlapped_WSARecvMsg_runs_its_completion_routine(void **sta
     udp_msg_close(&m);
 }
 
+/* ---- TransmitPackets ---- */
+
+static void test_TransmitPackets_sends_buffers_in_order(void **state)
+{
+    char a[] = "one,", b[] = "two,", c[] = "three", got[16];
+    TRANSMIT_PACKETS_ELEMENT el[3];
+    SOCKET client, server;
+    (void)state;
+    memset(el, 0, sizeof(el));
+    el[0].dwElFlags = el[1].dwElFlags = TP_ELEMENT_MEMORY;
+    el[2].dwElFlags = TP_ELEMENT_MEMORY | TP_ELEMENT_EOP;
+    el[0].cLength = el[1].cLength = 4;
+    el[2].cLength = 5;
+    el[0].pBuffer = a;
+    el[1].pBuffer = b;
+    el[2].pBuffer = c;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    WSASetLastError(0xdeadbeef);
+    assert_true(pTransmitPackets(client, el, 3, 0, NULL, 0));
+    assert_int_equal(WSAGetLastError(), 0);
+    recv_all(server, got, 13);
+    assert_memory_equal(got, "one,two,three", 13);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_an_overlapped_TransmitPackets_with_a_file_completes_through_its_event(
+    void **state)
+{
+    static char contents[FILE_BYTES], got[FILE_BYTES + 32];
+    char head[] = "<<", tail[] = ">>";
+    TRANSMIT_PACKETS_ELEMENT el[3];
+    OVERLAPPED ov = {0};
+    SOCKET client, server;
+    HANDLE file = temp_file(contents);
+    DWORD sent, flags;
+    (void)state;
+
+    memset(el, 0, sizeof(el));
+    el[0].dwElFlags = el[2].dwElFlags = TP_ELEMENT_MEMORY;
+    el[1].dwElFlags = TP_ELEMENT_FILE;
+    el[0].cLength = el[2].cLength = 2;
+    el[0].pBuffer = head;
+    el[1].hFile = file;
+    el[1].nFileOffset.QuadPart = 0;
+    el[2].pBuffer = tail;
+    ov.hEvent = new_event();
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    if (!pTransmitPackets(client, el, 3, 0, &ov, 0))
+        assert_int_equal(WSAGetLastError(), WSA_IO_PENDING);
+    recv_all(server, got, 2 + FILE_BYTES + 2);
+    assert_memory_equal(got, "<<", 2);
+    assert_memory_equal(got + 2, contents, FILE_BYTES);
+    assert_memory_equal(got + 2 + FILE_BYTES, ">>", 2);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 10000), WAIT_OBJECT_0);
+    assert_true(WSAGetOverlappedResult(client, &ov, &sent, FALSE, &flags));
+    CloseHandle(ov.hEvent);
+    CloseHandle(file);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_TransmitPackets_refuses_what_it_cannot_send_in_one_request(void **state)
+{
+    char a[] = "x";
+    TRANSMIT_PACKETS_ELEMENT el[2];
+    SOCKET client, server, udp_a, udp_b, lone = tcp_socket(AF_INET);
+    struct sockaddr_storage addr_b;
+    int len_b;
+    (void)state;
+    memset(el, 0, sizeof(el));
+    el[0].dwElFlags = el[1].dwElFlags = TP_ELEMENT_MEMORY | TP_ELEMENT_EOP;
+    el[0].cLength = el[1].cLength = 1;
+    el[0].pBuffer = el[1].pBuffer = a;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    /* Not connected, bad flags, an element neither memory nor file. */
+    assert_wsa_error(pTransmitPackets(lone, el, 1, 0, NULL, 0), FALSE, WSAENOTCONN);
+    assert_wsa_error(pTransmitPackets(client, el, 1, 0, NULL, 0x80000000), FALSE, WSAEINVAL);
+    assert_wsa_error(pTransmitPackets(client, el, 1, 0, NULL, TF_REUSE_SOCKET), FALSE, WSAEINVAL);
+    el[1].dwElFlags = 0;
+    assert_wsa_error(pTransmitPackets(client, el, 2, 0, NULL, 0), FALSE, WSAEINVAL);
+    /* Two datagrams at once. */
+    ws_test_udp_pair(AF_INET, &udp_a, &udp_b, &addr_b, &len_b);
+    assert_int_equal(connect(udp_a, (struct sockaddr *)&addr_b, len_b), 0);
+    el[1].dwElFlags = TP_ELEMENT_MEMORY | TP_ELEMENT_EOP;
+    assert_wsa_error(pTransmitPackets(udp_a, el, 2, 0, NULL, 0), FALSE, WSAEINVAL);
+    /* One datagram is fine. */
+    assert_true(pTransmitPackets(udp_a, el, 1, 0, NULL, 0));
+    assert_wsa_error(pTransmitPackets(INVALID_SOCKET, el, 1, 0, NULL, 0), FALSE, WSAENOTSOCK);
+    closesocket(udp_a);
+    closesocket(udp_b);
+    closesocket(lone);
+    closesocket(client);
+    closesocket(server);
+}
+
 /* ---- WSASendMsg ---- */
 
 static void test_WSASendMsg_sends_one_datagram_gathered_from_its_buffers(void **state)
@@ -1160,7 +1245,6 @@ int main(void)
         cmocka_unit_test(test_every_documented_extension_GUID_yields_a_function),
         cmocka_unit_test(test_the_WSASendMsg_extension_is_the_exported_function),
         cmocka_unit_test(test_an_unknown_GUID_fails_with_WSAEINVAL_and_leaves_the_byte_count),
-        cmocka_unit_test(test_the_TransmitPackets_GUID_fails_with_WSAEOPNOTSUPP),
         cmocka_unit_test(test_a_short_output_or_input_buffer_fails_with_WSAEFAULT),
         cmocka_unit_test(test_an_overlapped_lookup_also_completes_through_the_completion_port),
         cmocka_unit_test(test_a_lookup_with_a_completion_routine_queues_the_routine),
@@ -1204,6 +1288,9 @@ int main(void)
         cmocka_unit_test(test_WSARecvMsg_with_MSG_PEEK_on_a_stream_fails_with_WSAEOPNOTSUPP),
         cmocka_unit_test(test_an_overlapped_WSARecvMsg_completes_through_its_event),
         cmocka_unit_test(test_an_overlapped_WSARecvMsg_runs_its_completion_routine),
+        cmocka_unit_test(test_TransmitPackets_sends_buffers_in_order),
+        cmocka_unit_test(test_an_overlapped_TransmitPackets_with_a_file_completes_through_its_event),
+        cmocka_unit_test(test_TransmitPackets_refuses_what_it_cannot_send_in_one_request),
         cmocka_unit_test(test_WSASendMsg_sends_one_datagram_gathered_from_its_buffers),
         cmocka_unit_test(test_WSASendMsg_fails_as_its_page_lists),
         cmocka_unit_test(test_WSASendMsg_honours_IP_PKTINFO_or_refuses_it),

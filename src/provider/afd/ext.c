@@ -1,7 +1,7 @@
 /*
  * The Microsoft extension functions of the AFD provider, handed out by WSAIoctl's
  * SIO_GET_EXTENSION_FUNCTION_POINTER: AcceptEx, GetAcceptExSockaddrs, ConnectEx, DisconnectEx,
- * TransmitFile and WSARecvMsg (WSASendMsg is also an export: src/api/msg.c).
+ * TransmitFile, TransmitPackets and WSARecvMsg (WSASendMsg is also an export: src/api/msg.c).
  *
  * Programs call these directly, so each one is an entry point as well: startup check, the
  * arguments in the order of its reference page, the socket, one request. Every operation a
@@ -9,9 +9,9 @@
  * completion routine or completion port, and the record the final WSACleanup aborts.
  *
  * Known gaps, both in what Wine's socket device offers: TF_REUSE_SOCKET (DisconnectEx,
- * TransmitFile) leaves the socket disconnected but not reusable, and TransmitFile's
+ * TransmitFile, TransmitPackets) leaves the socket disconnected but not reusable, and their
  * TF_DISCONNECT is carried out only when the transmission finishes before the call returns.
- * TransmitPackets is not provided: its GUID is answered with WSAEOPNOTSUPP.
+ * TransmitPackets sends the packet arrays that one request of the device can carry.
  */
 #include "openws2/afd_provider.h"
 #include <mswsock.h>
@@ -265,6 +265,90 @@ static BOOL WINAPI ext_TransmitFile(SOCKET s, HANDLE file, DWORD file_len, DWORD
     return finish(ret, err);
 }
 
+/* ---- TransmitPackets ---- */
+
+/*
+ * The socket device has two requests that send several pieces at once: a gathered send of
+ * buffers, and TransmitFile's head, one file, tail. A packet array is sent with one of them:
+ * buffers only (on a datagram socket, one datagram: only the last element may end a packet), or
+ * one file with at most one buffer before and one after (stream sockets). Other shapes (several
+ * files, several datagrams, more than TP_BUFFERS_MAX buffers) would need several requests under
+ * one OVERLAPPED and fail with WSAEINVAL.
+ */
+#define TP_BUFFERS_MAX 64
+#define TP_FLAGS_KNOWN                                                                             \
+    (TF_DISCONNECT | TF_REUSE_SOCKET | TF_USE_DEFAULT_WORKER | TF_USE_SYSTEM_THREAD |            \
+     TF_USE_KERNEL_APC)
+
+static BOOL WINAPI ext_TransmitPackets(SOCKET s, LPTRANSMIT_PACKETS_ELEMENT elements, DWORD count,
+                                       DWORD send_size, LPOVERLAPPED ov, DWORD flags)
+{
+    WSABUF bufs[TP_BUFFERS_MAX];
+    const TRANSMIT_PACKETS_ELEMENT *file = NULL;
+    struct ws_socket *sock;
+    DWORD nbufs = 0, before = 0;
+    int ret, err = 0;
+
+    if (!ws_started()) return fail_false(WSANOTINITIALISED);
+    if (!(sock = sock_table_find(s))) return fail_false(WSAENOTSOCK);
+    if ((ov && !ws_writable(ov, sizeof(*ov))) ||
+        (count && !ws_readable(elements, (size_t)count * sizeof(*elements))))
+        return fail_false(WSAEFAULT);
+    if ((flags & ~TP_FLAGS_KNOWN) || ((flags & TF_REUSE_SOCKET) && !(flags & TF_DISCONNECT)))
+        return fail_false(WSAEINVAL);
+    if (!is_connected(s)) return fail_false(WSAENOTCONN);
+
+    for (DWORD i = 0; i < count; i++) {
+        const TRANSMIT_PACKETS_ELEMENT *e = &elements[i];
+        /* An element is memory or a file, and a datagram ends only with the array. */
+        if ((e->dwElFlags & TP_ELEMENT_MEMORY) == (e->dwElFlags & TP_ELEMENT_FILE) ||
+            ((e->dwElFlags & TP_ELEMENT_EOP) && sock->type != SOCK_STREAM && i + 1 < count))
+            return fail_false(WSAEINVAL);
+        if (e->dwElFlags & TP_ELEMENT_FILE) {
+            if (file || sock->type != SOCK_STREAM) return fail_false(WSAEINVAL);
+            file = e;
+            before = nbufs;
+            continue;
+        }
+        if (e->cLength && !ws_readable(e->pBuffer, e->cLength)) return fail_false(WSAEFAULT);
+        if (nbufs == TP_BUFFERS_MAX) return fail_false(WSAEINVAL);
+        bufs[nbufs].buf = e->pBuffer;
+        bufs[nbufs++].len = e->cLength;
+    }
+
+    if (!file) {
+        struct afd_sendmsg_in in = {
+            .force_async = ov != NULL, .count = nbufs, .buffers = (ULONG_PTR)bufs};
+        ret = afd_transfer(s, AFD_WINE(AFD_W_SENDMSG), &in, sizeof(in), NULL, 0, NULL, ov, NULL,
+                           &err);
+    } else {
+        struct afd_transmit_in in = {0};
+        if (before > 1 || nbufs - before > 1 || file->cLength > TRANSMIT_MAX)
+            return fail_false(WSAEINVAL);
+        in.offset = file->nFileOffset;
+        in.file = HandleToULong(file->hFile);
+        in.file_len = file->cLength;
+        if (before) {
+            in.head = (ULONG_PTR)bufs[0].buf;
+            in.head_len = bufs[0].len;
+        }
+        if (nbufs > before) {
+            in.tail = (ULONG_PTR)bufs[before].buf;
+            in.tail_len = bufs[before].len;
+        }
+        in.buffer_size = send_size;
+        in.flags = flags;
+        ret = afd_transfer(s, AFD_WINE(AFD_W_TRANSMIT), &in, sizeof(in), NULL, 0, NULL, ov, NULL,
+                           &err);
+    }
+    /* As for TransmitFile: the disconnect is done here when the sending finished in the call. */
+    if (!ret && (flags & TF_DISCONNECT)) {
+        int ignored;
+        afd_shutdown(s, SD_SEND, &ignored);
+    }
+    return finish(ret, err);
+}
+
 /* ---- WSARecvMsg ---- */
 
 static int WSAAPI ext_WSARecvMsg(SOCKET s, LPWSAMSG msg, LPDWORD received, LPWSAOVERLAPPED ov,
@@ -318,12 +402,10 @@ static const struct {
     {WSAID_CONNECTEX, (void *)ext_ConnectEx},
     {WSAID_DISCONNECTEX, (void *)ext_DisconnectEx},
     {WSAID_TRANSMITFILE, (void *)ext_TransmitFile},
+    {WSAID_TRANSMITPACKETS, (void *)ext_TransmitPackets},
     {WSAID_WSARECVMSG, (void *)ext_WSARecvMsg},
     {WSAID_WSASENDMSG, (void *)WSASendMsg},
 };
-
-/* Known to Windows but not provided here. */
-static const GUID transmit_packets = WSAID_TRANSMITPACKETS;
 
 int afd_get_extension_function(SOCKET s, LPVOID in, DWORD in_len, LPVOID out, DWORD out_len,
                                LPDWORD returned, LPWSAOVERLAPPED ov,
@@ -341,7 +423,7 @@ int afd_get_extension_function(SOCKET s, LPVOID in, DWORD in_len, LPVOID out, DW
     /* An unknown GUID fails with WSAEINVAL, touching neither the byte count nor the
        OVERLAPPED, and nothing is posted. */
     if (!function) {
-        *err = memcmp(in, &transmit_packets, sizeof(GUID)) ? WSAEINVAL : WSAEOPNOTSUPP;
+        *err = WSAEINVAL;
         return SOCKET_ERROR;
     }
     if (!out || out_len < sizeof(function) || !ws_writable(out, sizeof(function)) ||
