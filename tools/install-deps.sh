@@ -19,6 +19,8 @@ have x86_64-w64-mingw32-windres x86_64-w64-mingw32-objdump || need binutils-ming
 have cmake || need cmake
 have make || need make
 have python3 || need python3
+# The address-change tests run in a network namespace of their own (tests/netns-run.sh).
+have ip || need iproute2
 # The tests' cmocka is built from Debian's source package (tools/debian-source.sh).
 have dpkg-source || need dpkg-dev
 have xz || need xz-utils

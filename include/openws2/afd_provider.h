@@ -100,6 +100,33 @@ int afd_get_extension_function(SOCKET s, LPVOID in, DWORD in_len, LPVOID out, DW
 int WSPAPI afd_event_select(SOCKET s, WSAEVENT event, long events, LPINT err);
 int WSPAPI afd_enum_network_events(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS result, LPINT err);
 int WSPAPI afd_async_select(SOCKET s, HWND window, unsigned int message, long events, LPINT err);
+/* The FD_* events of a record read with AFD_GET_EVENTS, with errors[bit] set for each of them
+   (the other slots are left alone): what WSAEnumNetworkEvents reports and WSAAsyncSelect posts. */
+long afd_record_events(const struct afd_get_events_out *out, int errors[FD_MAX_EVENTS]);
+/* After accept: an accepted socket inherits its listener's WSAAsyncSelect. */
+void afd_async_select_accepted(SOCKET listener, SOCKET accepted);
+
+/* notify.c: the threads that post WSAAsyncSelect's messages */
+/* Select S for the window message through the device's event selection and have a thread post
+   what it records (AFD_MASK: the device's bits for EVENTS); replaces an earlier registration of
+   S. Returns 0 or a Winsock error. */
+int afd_notify_register(SOCKET s, HWND window, UINT message, long events, int afd_mask);
+/* Register an event selection of S that includes FD_ADDRESS_LIST_CHANGE (the device serves the
+   rest); EVENT is the program's. Returns 0 or a Winsock error. */
+int afd_notify_register_event(SOCKET s, HANDLE event, long events);
+/* Forget S (sockets flagged WS_SOCK_NOTIFY); once this returns, nothing more is posted or
+   signaled for it. */
+void afd_notify_unregister(SOCKET s);
+/* The window, message and events S is registered with for messages; false if it is not. */
+bool afd_notify_selection(SOCKET s, HWND *window, UINT *message, long *events);
+/* SIO_ADDRESS_LIST_CHANGE without an OVERLAPPED: if S is selected for FD_ADDRESS_LIST_CHANGE,
+   have its thread wait for the next change and return true (the call fails with
+   WSAEWOULDBLOCK); false if S is not selected for it. */
+bool afd_notify_arm_address_change(SOCKET s);
+/* Whether FD_ADDRESS_LIST_CHANGE was recorded for S's event selection since the last call. */
+bool afd_notify_take_address_change(SOCKET s);
+/* The final WSACleanup (its sockets are closed): the threads end. */
+void afd_notify_cleanup(void);
 
 /* select.c: readiness */
 /* The timeout is not const because the WSPSelect slot of ws2spi.h is declared that way. */

@@ -43,6 +43,7 @@ enum ws_socket_state { WS_SLOT_FREE = 0, WS_SLOT_LIVE = 1, WS_SLOT_BUSY = 2 };
 #define WS_SOCK_LISTENING   0x4
 #define WS_SOCK_EVENTSELECT 0x8 /* WSAEventSelect/WSAAsyncSelect forced it non-blocking */
 #define WS_SOCK_CONNECTING  0x10 /* a connect was attempted, or the socket was accepted */
+#define WS_SOCK_NOTIFY      0x20 /* registered with the notification threads (afd notify.c) */
 #define WS_SOCK_CONNECTED   0x40 /* a stream socket known connected: its local name is final */
 #define WS_SOCK_MODE_KNOWN  0x80 /* WS_SOCK_NONBLOCKING is the device's mode (not adopted) */
 /* Options that exist only in the user-mode context (src/provider/afd/sockopt.c). */
@@ -145,6 +146,12 @@ struct ws_thread *ws_blocking_hooked(void);
 /* Wait for a pending synchronous request on S with the thread's blocking hook running, as a
    WinSock 1.1 blocking call does; WSACancelBlockingCall from the hook cancels it. */
 void ws_blocking_wait(struct ws_thread *t, SOCKET s, HANDLE event, IO_STATUS_BLOCK *io);
+
+/* ---- user32, loaded only by programs that make windows (src/api/event.c) ---- */
+
+/* A procedure of user32.dll if the process has loaded it, else NULL. The DLL does not import
+   user32: a process that has not loaded it has no window to post to or test. */
+FARPROC ws_user32_proc(const char *name);
 
 /* ---- errors (src/error.c) ---- */
 

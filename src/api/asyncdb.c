@@ -52,15 +52,13 @@ static ULONG last_handle;
 
 typedef BOOL(WINAPI *post_message_fn)(HWND, UINT, WPARAM, LPARAM);
 
-/* user32's PostMessageW. The DLL does not import user32; a process without it loaded has no
-   window to post to, so it is not loaded here either. */
+/* user32's PostMessageW (ws_user32_proc: never loaded here). */
 static post_message_fn post_message(void)
 {
     static void *volatile proc;
     void *found = proc;
     if (!found) {
-        HMODULE user32 = GetModuleHandleW(L"user32.dll");
-        if (!user32 || !(found = (void *)GetProcAddress(user32, "PostMessageW"))) return NULL;
+        if (!(found = (void *)ws_user32_proc("PostMessageW"))) return NULL;
         proc = found;
     }
     return (post_message_fn)found;

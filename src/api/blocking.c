@@ -26,12 +26,6 @@ static bool winsock1_caller(int *err)
     return true;
 }
 
-static FARPROC user32_proc(const char *name)
-{
-    HMODULE user32 = GetModuleHandleW(L"user32.dll");
-    return user32 ? GetProcAddress(user32, name) : NULL;
-}
-
 /*
  * The default hook that WSASetBlockingHook returns as the previous one: it dispatches one
  * pending window message and returns TRUE if there was one, as the 1.1 specification's default
@@ -42,9 +36,9 @@ static BOOL WINAPI default_blocking_hook(void)
     typedef BOOL(WINAPI * peek_fn)(MSG *, HWND, UINT, UINT, UINT);
     typedef BOOL(WINAPI * translate_fn)(const MSG *);
     typedef LRESULT(WINAPI * dispatch_fn)(const MSG *);
-    peek_fn peek = (peek_fn)(void *)user32_proc("PeekMessageW");
-    translate_fn translate = (translate_fn)(void *)user32_proc("TranslateMessage");
-    dispatch_fn dispatch = (dispatch_fn)(void *)user32_proc("DispatchMessageW");
+    peek_fn peek = (peek_fn)(void *)ws_user32_proc("PeekMessageW");
+    translate_fn translate = (translate_fn)(void *)ws_user32_proc("TranslateMessage");
+    dispatch_fn dispatch = (dispatch_fn)(void *)ws_user32_proc("DispatchMessageW");
     MSG msg;
 
     if (!peek || !translate || !dispatch || !peek(&msg, NULL, 0, 0, PM_REMOVE)) return FALSE;

@@ -69,19 +69,25 @@ int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVE
     return 0;
 }
 
-/*
- * Whether hWnd names an existing window. The DLL does not import user32 (that would load it into
- * every program using sockets); a program that made a window has it loaded, and a program that
- * has not loaded it has no window.
- */
-static bool is_window(HWND hWnd)
+FARPROC ws_user32_proc(const char *name)
 {
     HMODULE user32 = GetModuleHandleW(L"user32.dll");
-    BOOL(WINAPI * is_window_fn)(HWND);
+    return user32 ? GetProcAddress(user32, name) : NULL;
+}
 
-    if (!hWnd || !user32) return false;
-    is_window_fn = (BOOL(WINAPI *)(HWND))(void *)GetProcAddress(user32, "IsWindow");
-    return !is_window_fn || is_window_fn(hWnd);
+/* Whether hWnd names an existing window. A program that made a window has user32 loaded, and a
+   program that has not loaded it has no window. */
+static bool is_window(HWND hWnd)
+{
+    static BOOL(WINAPI * volatile is_window_fn)(HWND);
+    BOOL(WINAPI * fn)(HWND) = is_window_fn;
+
+    if (!hWnd) return false;
+    if (!fn) {
+        if (!(fn = (BOOL(WINAPI *)(HWND))(void *)ws_user32_proc("IsWindow"))) return false;
+        is_window_fn = fn;
+    }
+    return fn(hWnd);
 }
 
 int WSAAPI WSAAsyncSelect(SOCKET s, HWND hWnd, u_int wMsg, long lEvent)

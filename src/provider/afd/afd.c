@@ -140,6 +140,8 @@ int WSPAPI afd_closesocket(SOCKET s, LPINT err)
         *err = WSAENOTSOCK;
         return SOCKET_ERROR;
     }
+    /* Before the handle can be reused: no WSAAsyncSelect message for it after this. */
+    if (sock->flags & WS_SOCK_NOTIFY) afd_notify_unregister(s);
     sock_table_remove(sock);
     /* A blocking call of another thread on this socket returns WSAEINTR, as on Windows. */
     if (!CloseHandle((HANDLE)s)) {
@@ -256,6 +258,7 @@ SOCKET WSPAPI afd_accept(SOCKET s, struct sockaddr *addr, LPINT len, LPCONDITION
     }
     accepted->keepalive_time = listener->keepalive_time;
     accepted->keepalive_interval = listener->keepalive_interval;
+    afd_async_select_accepted(s, (SOCKET)(ULONG_PTR)handle);
     if (condition && (*err = accept_condition(s, (SOCKET)(ULONG_PTR)handle, condition, data)))
         return INVALID_SOCKET;
     if (addr && afd_getpeername((SOCKET)(ULONG_PTR)handle, addr, len, err)) {
@@ -394,7 +397,8 @@ int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err
 
 int WSPAPI afd_cleanup(LPINT err)
 {
-    /* The built-in provider keeps no process state beyond the socket table. */
+    /* Beyond the socket table, only the notification threads: they end now. */
+    afd_notify_cleanup();
     *err = 0;
     return 0;
 }

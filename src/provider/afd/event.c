@@ -2,10 +2,10 @@
  * Select-style notification over the socket device: an event object (WSAEventSelect with
  * WSAEnumNetworkEvents) or a window message (WSAAsyncSelect). The device keeps the record of
  * network events, re-enables each one when the call that consumes it runs (recv for FD_READ,
- * accept for FD_ACCEPT, a send that would block for FD_WRITE), signals the event or posts the
- * message itself, and gives an accepted socket the listener's selection. What is left here is
- * translating between FD_* and the device's AFD_POLL_* bits and keeping the socket's
- * user-mode flags in step.
+ * accept for FD_ACCEPT, a send that would block for FD_WRITE), signals the event and gives an
+ * accepted socket the listener's selection. Window messages are posted by our notification
+ * threads (notify.c) from the same record, read here. What is left here is translating between
+ * FD_* and the device's AFD_POLL_* bits and keeping the socket's user-mode flags in step.
  */
 #include "openws2/afd_provider.h"
 
@@ -21,7 +21,8 @@ static const int afd_bits_of_fd[] = {
 };
 
 /* The device has no source for FD_QOS, FD_GROUP_QOS, FD_ROUTING_INTERFACE_CHANGE and
-   FD_ADDRESS_LIST_CHANGE: those bits are accepted and never reported. */
+   FD_ADDRESS_LIST_CHANGE: the first three are accepted and never reported; the last one our
+   notification threads record (notify.c). */
 static int afd_mask_of(long events)
 {
     int mask = 0;
@@ -51,6 +52,23 @@ static int close_error(const struct afd_get_events_out *out)
     return status_at(out, AFD_POLL_HUP);
 }
 
+long afd_record_events(const struct afd_get_events_out *out, int errors[FD_MAX_EVENTS])
+{
+    long events = 0;
+    for (size_t bit = 0; bit < ARRAY_COUNT(afd_bits_of_fd); bit++) {
+        int afd_bits = afd_bits_of_fd[bit] & out->flags;
+        if (!afd_bits) continue;
+        events |= 1L << bit;
+        if (bit == FD_CLOSE_BIT)
+            errors[bit] = close_error(out);
+        else if (bit == FD_CONNECT_BIT)
+            errors[bit] = status_at(out, AFD_POLL_CONNECT_ERR);
+        else
+            errors[bit] = status_at(out, afd_bits);
+    }
+    return events;
+}
+
 /* A selection makes the socket non-blocking for good; while one is active, FIONBIO cannot make it
    blocking again (src/provider/afd/sockopt.c checks WS_SOCK_EVENTSELECT). */
 static void note_selection(SOCKET s, long events)
@@ -63,20 +81,43 @@ static void note_selection(SOCKET s, long events)
         InterlockedAnd(&sock->flags, ~WS_SOCK_EVENTSELECT);
 }
 
+/* Stop what our notification threads do for an earlier selection (WSAAsyncSelect's messages,
+   FD_ADDRESS_LIST_CHANGE); a no-op for other sockets. */
+static void forget_selection(SOCKET s)
+{
+    struct ws_socket *sock = sock_table_find(s);
+    if (sock && (sock->flags & WS_SOCK_NOTIFY)) afd_notify_unregister(s);
+}
+
 int WSPAPI afd_event_select(SOCKET s, WSAEVENT event, long events, LPINT err)
 {
     /* Cancelling needs no event: the device would reject a stale one. */
     struct afd_event_select_in in = {.event = events ? event : NULL, .mask = afd_mask_of(events)};
     IO_STATUS_BLOCK io;
-    NTSTATUS status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_EVENT_SELECT, &in,
-                                            sizeof(in), NULL, 0);
+    NTSTATUS status;
+
+    /* Messages stop before the event takes over, so that no thread of ours reads (and so
+       clears) the record the program's event now announces. */
+    forget_selection(s);
+    status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_EVENT_SELECT, &in,
+                                   sizeof(in), NULL, 0);
     if (status) {
         /* The device answers a handle that is not an event with STATUS_INVALID_PARAMETER. */
         *err = afd_error(status);
         return SOCKET_ERROR;
     }
+    /* FD_ADDRESS_LIST_CHANGE has no source in the device: our thread records it. */
+    if ((events & FD_ADDRESS_LIST_CHANGE) && (*err = afd_notify_register_event(s, event, events)))
+        return SOCKET_ERROR;
     note_selection(s, events);
     return 0;
+}
+
+/* An FD_ADDRESS_LIST_CHANGE recorded by our thread for the socket's event selection, taken. */
+static bool address_change_recorded(SOCKET s)
+{
+    struct ws_socket *sock = sock_table_find(s);
+    return sock && (sock->flags & WS_SOCK_NOTIFY) && afd_notify_take_address_change(s);
 }
 
 /* One read of the device's record, merged into *out: flags accumulate, statuses are the latest. */
@@ -95,8 +136,9 @@ static NTSTATUS read_record(SOCKET s, struct afd_get_events_out *out)
 int WSPAPI afd_enum_network_events(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS result, LPINT err)
 {
     struct afd_get_events_out out = {0};
+    int errors[FD_MAX_EVENTS];
     NTSTATUS status;
-    long events = 0;
+    long events;
 
     /*
      * The reference page promises that reading the record, clearing it and resetting the event
@@ -121,16 +163,13 @@ int WSPAPI afd_enum_network_events(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS 
     }
     /* Only the iErrorCode slots of reported events are written; the others keep what the
        program had there, as the reference page requires. */
-    for (size_t bit = 0; bit < ARRAY_COUNT(afd_bits_of_fd); bit++) {
-        int afd_bits = afd_bits_of_fd[bit] & out.flags;
-        if (!afd_bits) continue;
-        events |= 1L << bit;
-        if (bit == FD_CLOSE_BIT)
-            result->iErrorCode[bit] = close_error(&out);
-        else if (bit == FD_CONNECT_BIT)
-            result->iErrorCode[bit] = status_at(&out, AFD_POLL_CONNECT_ERR);
-        else
-            result->iErrorCode[bit] = status_at(&out, afd_bits);
+    events = afd_record_events(&out, errors);
+    if (address_change_recorded(s)) {
+        events |= FD_ADDRESS_LIST_CHANGE;
+        errors[FD_ADDRESS_LIST_CHANGE_BIT] = 0;
+    }
+    for (int bit = 0; bit < FD_MAX_EVENTS; bit++) {
+        if (events & (1L << bit)) result->iErrorCode[bit] = errors[bit];
     }
     result->lNetworkEvents = events;
     return 0;
@@ -138,21 +177,40 @@ int WSPAPI afd_enum_network_events(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS 
 
 int WSPAPI afd_async_select(SOCKET s, HWND window, unsigned int message, long events, LPINT err)
 {
-    /* The device posts WSAMAKESELECTREPLY(event, error) with the socket as wParam. Kernel and
-       window handles keep their whole value in 32 bits, which is how the request carries them. */
-    struct afd_message_select_in in = {
-        .handle = (ULONG)(ULONG_PTR)s,
-        .window = events ? (ULONG)(ULONG_PTR)window : 0,
-        .message = events ? message : 0,
-        .mask = afd_mask_of(events),
-    };
-    IO_STATUS_BLOCK io;
-    NTSTATUS status = NtDeviceIoControlFile(
-        (HANDLE)s, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_MESSAGE_SELECT), &in, sizeof(in), NULL, 0);
-    if (status) {
-        *err = afd_error(status);
-        return SOCKET_ERROR;
+    if (!events) {
+        /* Cancelling: stop our thread, then clear the device's selection (and with it any
+           event selection). */
+        struct afd_message_select_in in = {.handle = (ULONG)(ULONG_PTR)s};
+        IO_STATUS_BLOCK io;
+        NTSTATUS status;
+
+        forget_selection(s);
+        status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io,
+                                       AFD_WINE(AFD_W_MESSAGE_SELECT), &in, sizeof(in), NULL, 0);
+        if (status) {
+            *err = afd_error(status);
+            return SOCKET_ERROR;
+        }
+        note_selection(s, 0);
+        return 0;
     }
+    if ((*err = afd_notify_register(s, window, message, events, afd_mask_of(events))))
+        return SOCKET_ERROR;
     note_selection(s, events);
     return 0;
+}
+
+void afd_async_select_accepted(SOCKET listener, SOCKET accepted)
+{
+    struct ws_socket *sock = sock_table_find(listener);
+    HWND window;
+    UINT message;
+    long events;
+    int err;
+
+    /* The device gave the accepted socket the listener's event, which our thread reads for the
+       listener only: give it an event and an entry of its own. */
+    if (!sock || !(sock->flags & WS_SOCK_NOTIFY)) return;
+    if (afd_notify_selection(listener, &window, &message, &events))
+        afd_async_select(accepted, window, message, events, &err);
 }

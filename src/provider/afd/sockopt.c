@@ -764,6 +764,13 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
         params_len = sizeof(struct tcp_keepalive);
         break;
     case SIO_ADDRESS_LIST_CHANGE:
+        /* On a socket selected for FD_ADDRESS_LIST_CHANGE, the call arms the notification and
+           fails with WSAEWOULDBLOCK: our thread waits for the change. */
+        if (!ov && (sock->flags & WS_SOCK_NOTIFY) && afd_notify_arm_address_change(s)) {
+            *returned = 0;
+            *err = WSAEWOULDBLOCK;
+            return SOCKET_ERROR;
+        }
         /* Completes only when the addresses change: overlapped callers must get it pending. */
         value = ov != NULL;
         params = &value;

@@ -1,0 +1,494 @@
+/*
+ * The notification threads behind WSAAsyncSelect and FD_ADDRESS_LIST_CHANGE.
+ *
+ * A socket selected for window messages is selected in the socket device for an event object of
+ * ours (the same event selection WSAEventSelect uses, so the device keeps the record and
+ * re-enables each network event exactly as it does there); a thread of ours waits on that
+ * event, reads the record as WSAEnumNetworkEvents does and posts one message per event.
+ * Windows' own provider works the same way, and it lets the messages carry the errors
+ * WSAEnumNetworkEvents reports (a reset's FD_CLOSE says WSAECONNABORTED).
+ *
+ * FD_ADDRESS_LIST_CHANGE has no source in the device's record. For a socket selected for it
+ * (messages or an event), SIO_ADDRESS_LIST_CHANGE without an OVERLAPPED asks the socket's thread
+ * to issue the device's address-list-change request, completing on our event; when it completes,
+ * the thread posts the message or records the event for WSAEnumNetworkEvents and sets the
+ * program's event.
+ *
+ * One thread serves up to 63 sockets (its own wake-up event takes the 64th wait slot); more
+ * threads start as more sockets are registered. The registry is touched only by the selection
+ * calls, SIO_ADDRESS_LIST_CHANGE, WSAEnumNetworkEvents and closesocket of a registered socket,
+ * and the threads, under one lock. A thread holds the lock from reading a record until its
+ * messages are posted, and unregistering takes the lock, so once closesocket or a replacing
+ * selection has returned, nothing more is posted for that selection. Nothing is posted while the
+ * final WSACleanup runs or after it. A thread with no sockets left after the final WSACleanup
+ * ends; each thread holds a reference on the DLL until it has ended.
+ */
+#include "openws2/afd_provider.h"
+
+/* One wait slot is the thread's wake-up event. */
+#define NOTIFY_SOCKETS (MAXIMUM_WAIT_OBJECTS - 1)
+/* How long a thread waits for a cancelled address-list-change request to finish. */
+#define CANCEL_WAIT_MS 1000
+
+struct notify_entry {
+    SOCKET s;     /* INVALID_SOCKET when the entry serves no socket */
+    HANDLE event; /* ours, auto-reset; NULL when the entry is free */
+    bool retired; /* unregistered: the thread closes the event before the entry is reused */
+    HWND window;  /* messages: the window; NULL for an event selection */
+    UINT message;
+    long events;
+    HANDLE user_event;     /* event selection: our duplicate of the program's event */
+    bool address_wanted;   /* SIO_ADDRESS_LIST_CHANGE asked for a request the thread issues */
+    bool address_pending;  /* the request is in the device */
+    bool address_recorded; /* event selection: FD_ADDRESS_LIST_CHANGE not yet enumerated */
+    IO_STATUS_BLOCK address_io;
+};
+
+struct notifier {
+    struct notifier *next;
+    HANDLE wake;    /* auto-reset: the set of sockets or requests changed */
+    bool running;   /* a thread serves this block */
+    HMODULE module; /* the DLL reference the thread holds */
+    int live;       /* entries with a socket */
+    struct notify_entry entries[NOTIFY_SOCKETS];
+};
+
+static SRWLOCK notify_lock = SRWLOCK_INIT;
+static struct notifier *volatile notifiers; /* never freed; a stopped block is restarted */
+
+typedef BOOL(WINAPI *post_message_fn)(HWND, UINT, WPARAM, LPARAM);
+
+/* The order in which what one reading finds is posted. */
+static const int post_order[] = {
+    FD_CONNECT_BIT,
+    FD_ACCEPT_BIT,
+    FD_OOB_BIT,
+    FD_READ_BIT,
+    FD_WRITE_BIT,
+    FD_CLOSE_BIT,
+    FD_QOS_BIT,
+    FD_GROUP_QOS_BIT,
+    FD_ROUTING_INTERFACE_CHANGE_BIT,
+    FD_ADDRESS_LIST_CHANGE_BIT,
+};
+
+static NTSTATUS io_status(const IO_STATUS_BLOCK *io)
+{
+    return *(const volatile NTSTATUS *)&io->Status;
+}
+
+static void set_notify_flag(SOCKET s, bool on)
+{
+    struct ws_socket *sock = sock_table_find(s);
+    if (!sock) return;
+    if (on)
+        InterlockedOr(&sock->flags, WS_SOCK_NOTIFY);
+    else
+        InterlockedAnd(&sock->flags, ~WS_SOCK_NOTIFY);
+}
+
+static struct notify_entry *find_entry(SOCKET s, struct notifier **owner)
+{
+    if (s == INVALID_SOCKET) return NULL;
+    for (struct notifier *n = notifiers; n; n = n->next) {
+        for (int i = 0; i < NOTIFY_SOCKETS; i++) {
+            if (n->entries[i].s == s) {
+                if (owner) *owner = n;
+                return &n->entries[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Handle a completed address-list-change request: with messages, add the event to *events;
+   with an event selection, record it (and set the program's event if SIGNAL). Called with the
+   lock held. */
+static void address_done(struct notify_entry *e, long *events, int *errors, bool signal)
+{
+    if (!e->address_pending || io_status(&e->address_io) == STATUS_PENDING) return;
+    e->address_pending = false;
+    if (io_status(&e->address_io) || !(e->events & FD_ADDRESS_LIST_CHANGE)) return;
+    if (e->window) {
+        *events |= FD_ADDRESS_LIST_CHANGE;
+        errors[FD_ADDRESS_LIST_CHANGE_BIT] = 0;
+    } else {
+        e->address_recorded = true;
+        if (signal) SetEvent(e->user_event);
+    }
+}
+
+/* Read the socket's record and post what it holds. Called with the lock held. */
+static void serve(struct notify_entry *e)
+{
+    static post_message_fn post;
+    struct afd_get_events_out out;
+    int errors[FD_MAX_EVENTS];
+    IO_STATUS_BLOCK io;
+    long events = 0;
+
+    address_done(e, &events, errors, true);
+    if (!e->window) return;
+    if (!NtDeviceIoControlFile((HANDLE)e->s, NULL, NULL, NULL, &io, AFD_GET_EVENTS, NULL, 0, &out,
+                               sizeof(out)))
+        events |= afd_record_events(&out, errors) & e->events;
+    /* The final WSACleanup is closing the sockets: what they record now is not reported. */
+    if (!events || !ws_started()) return;
+    if (!post && !(post = (post_message_fn)(void *)ws_user32_proc("PostMessageW"))) return;
+    for (size_t i = 0; i < ARRAY_COUNT(post_order); i++) {
+        int bit = post_order[i];
+        if (events & (1L << bit))
+            post(e->window, e->message, (WPARAM)e->s,
+                 WSAMAKESELECTREPLY(1L << bit, (WORD)errors[bit]));
+    }
+}
+
+static void serve_slot(struct notifier *n, int slot)
+{
+    AcquireSRWLockExclusive(&notify_lock);
+    /* An entry unregistered since the wait began is retired and skipped. */
+    if (n->entries[slot].s != INVALID_SOCKET) serve(&n->entries[slot]);
+    ReleaseSRWLockExclusive(&notify_lock);
+}
+
+/* Issue the address-list-change request an entry asked for. Called with the lock held. */
+static void issue_address_request(struct notify_entry *e)
+{
+    int force_pending = 1; /* pend even though the socket is non-blocking */
+    NTSTATUS status;
+
+    e->address_wanted = false;
+    if (e->address_pending) return; /* one is already waiting */
+    e->address_io.Status = STATUS_PENDING;
+    e->address_io.Information = 0;
+    status = NtDeviceIoControlFile((HANDLE)e->s, e->event, NULL, NULL, &e->address_io,
+                                   AFD_WINE(AFD_W_ADDRESS_LIST_CHANGE), &force_pending,
+                                   sizeof(force_pending), NULL, 0);
+    if (status == STATUS_PENDING || !status) e->address_pending = true;
+    /* Issuing a request resets its event, which the device also sets for the socket's events:
+       read the record now, so that nothing it signaled before is left unposted. */
+    serve(e);
+}
+
+/* Free a retired entry. The request of the entry's socket (cancelled when it was retired)
+   reports to this thread, which must see it finish before the status block is reused. Called
+   with the lock held. */
+static void free_entry(struct notify_entry *e)
+{
+    DWORD start = GetTickCount();
+    while (e->address_pending && io_status(&e->address_io) == STATUS_PENDING &&
+           GetTickCount() - start < CANCEL_WAIT_MS)
+        WaitForSingleObject(e->event, 10);
+    CloseHandle(e->event);
+    e->event = NULL;
+    e->retired = false;
+    e->address_wanted = e->address_pending = e->address_recorded = false;
+}
+
+static DWORD WINAPI notifier_thread(void *arg)
+{
+    struct notifier *n = arg;
+    HANDLE handles[MAXIMUM_WAIT_OBJECTS];
+    int slot_of[MAXIMUM_WAIT_OBJECTS];
+
+    for (;;) {
+        DWORD count = 1, ret, first;
+
+        AcquireSRWLockExclusive(&notify_lock);
+        for (int i = 0; i < NOTIFY_SOCKETS; i++) {
+            struct notify_entry *e = &n->entries[i];
+            if (e->retired) {
+                free_entry(e);
+            } else if (e->s != INVALID_SOCKET) {
+                if (e->address_wanted) issue_address_request(e);
+                handles[count] = e->event;
+                slot_of[count++] = i;
+            }
+        }
+        if (!n->live && !ws_started()) {
+            HMODULE module = n->module;
+            CloseHandle(n->wake);
+            n->wake = NULL;
+            n->running = false;
+            ReleaseSRWLockExclusive(&notify_lock);
+            FreeLibraryAndExitThread(module, 0);
+        }
+        handles[0] = n->wake;
+        ReleaseSRWLockExclusive(&notify_lock);
+
+        ret = WaitForMultipleObjects(count, handles, FALSE, INFINITE);
+        if (ret == WAIT_FAILED) {
+            Sleep(10); /* not expected with handles only this thread closes; do not spin */
+            continue;
+        }
+        if (ret == WAIT_OBJECT_0 || ret >= WAIT_OBJECT_0 + count) continue;
+        /* Serve the signaled socket and every later one already signaled, so that a busy socket
+           early in the list cannot starve the others. */
+        first = ret - WAIT_OBJECT_0;
+        for (;;) {
+            serve_slot(n, slot_of[first]);
+            if (++first >= count) break;
+            ret = WaitForMultipleObjects(count - first, handles + first, FALSE, 0);
+            if (ret >= WAIT_OBJECT_0 + count - first) break;
+            first += ret - WAIT_OBJECT_0;
+        }
+    }
+}
+
+/* Start the thread of a block. Called with the lock held. */
+static bool start_notifier(struct notifier *n)
+{
+    HANDLE thread;
+
+    if (!(n->wake = CreateEventW(NULL, FALSE, FALSE, NULL))) return false;
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS,
+                            (LPCWSTR)(void *)notifier_thread, &n->module)) {
+        CloseHandle(n->wake);
+        n->wake = NULL;
+        return false;
+    }
+    if (!(thread = CreateThread(NULL, 0, notifier_thread, n, 0, NULL))) {
+        FreeLibrary(n->module);
+        CloseHandle(n->wake);
+        n->wake = NULL;
+        return false;
+    }
+    CloseHandle(thread);
+    n->running = true;
+    return true;
+}
+
+/* A free entry in a running block, starting or adding a block when none has one. Called with
+   the lock held. */
+static struct notify_entry *free_slot(struct notifier **owner)
+{
+    struct notifier *n, *stopped = NULL;
+
+    for (n = notifiers; n; n = n->next) {
+        if (!n->running) {
+            if (!stopped) stopped = n;
+            continue;
+        }
+        if (n->live == NOTIFY_SOCKETS) continue;
+        for (int i = 0; i < NOTIFY_SOCKETS; i++) {
+            if (n->entries[i].s == INVALID_SOCKET && !n->entries[i].event) {
+                *owner = n;
+                return &n->entries[i];
+            }
+        }
+    }
+    if (!(n = stopped)) {
+        if (!(n = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*n)))) return NULL;
+        for (int i = 0; i < NOTIFY_SOCKETS; i++) n->entries[i].s = INVALID_SOCKET;
+        if (!start_notifier(n)) {
+            HeapFree(GetProcessHeap(), 0, n);
+            return NULL;
+        }
+        n->next = notifiers;
+        notifiers = n;
+    } else if (!start_notifier(n)) {
+        return NULL;
+    }
+    *owner = n;
+    return &n->entries[0];
+}
+
+/* The entry of S, or a new one with its event (*added). Called with the lock held. */
+static struct notify_entry *claim_entry(SOCKET s, struct notifier **owner, bool *added)
+{
+    struct notify_entry *e;
+
+    *added = false;
+    if ((e = find_entry(s, owner))) return e;
+    if (!(e = free_slot(owner))) return NULL;
+    if (!(e->event = CreateEventW(NULL, FALSE, FALSE, NULL))) return NULL;
+    *added = true;
+    return e;
+}
+
+/* Put a claimed entry in service. Called with the lock held. */
+static void activate(struct notifier *n, struct notify_entry *e, SOCKET s, bool added)
+{
+    if (!added) return;
+    e->s = s;
+    n->live++;
+    set_notify_flag(s, true);
+    SetEvent(n->wake);
+}
+
+/* Give back an entry claimed for nothing: its thread never waited on it. */
+static void unclaim(struct notify_entry *e, bool added)
+{
+    if (!added) return;
+    CloseHandle(e->event);
+    e->event = NULL;
+}
+
+/* Kernel and window handles keep their whole value in 32 bits, which is how the request carries
+   them. */
+static NTSTATUS select_messages(SOCKET s, HWND window, UINT message, int mask)
+{
+    struct afd_message_select_in in = {
+        .handle = (ULONG)(ULONG_PTR)s,
+        .window = (ULONG)(ULONG_PTR)window,
+        .message = message,
+        .mask = mask,
+    };
+    IO_STATUS_BLOCK io;
+    return NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_MESSAGE_SELECT),
+                                 &in, sizeof(in), NULL, 0);
+}
+
+static NTSTATUS select_event(SOCKET s, HANDLE event, int mask)
+{
+    struct afd_event_select_in in = {.event = event, .mask = mask};
+    IO_STATUS_BLOCK io;
+    return NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_EVENT_SELECT, &in,
+                                 sizeof(in), NULL, 0);
+}
+
+int afd_notify_register(SOCKET s, HWND window, UINT message, long events, int afd_mask)
+{
+    struct notifier *n = NULL;
+    struct notify_entry *e;
+    bool added;
+    NTSTATUS status;
+
+    AcquireSRWLockExclusive(&notify_lock);
+    if (!(e = claim_entry(s, &n, &added))) {
+        ReleaseSRWLockExclusive(&notify_lock);
+        return WSAENOBUFS;
+    }
+    /*
+     * A new selection starts a new record, which only the message selection request does: make
+     * it first, then move the socket to our event. An occurrence between the two is posted by
+     * the device itself, so none is lost.
+     */
+    status = select_messages(s, window, message, afd_mask);
+    if (!status) status = select_event(s, e->event, afd_mask);
+    if (status) {
+        unclaim(e, added);
+        ReleaseSRWLockExclusive(&notify_lock);
+        return afd_error(status);
+    }
+    if (e->user_event) CloseHandle(e->user_event);
+    e->user_event = NULL;
+    e->address_recorded = false;
+    e->window = window;
+    e->message = message;
+    e->events = events;
+    activate(n, e, s, added);
+    ReleaseSRWLockExclusive(&notify_lock);
+    return 0;
+}
+
+int afd_notify_register_event(SOCKET s, HANDLE event, long events)
+{
+    struct notifier *n = NULL;
+    struct notify_entry *e;
+    HANDLE copy;
+    bool added;
+
+    if (!DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), &copy, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS))
+        return WSAEINVAL;
+    AcquireSRWLockExclusive(&notify_lock);
+    if (!(e = claim_entry(s, &n, &added))) {
+        ReleaseSRWLockExclusive(&notify_lock);
+        CloseHandle(copy);
+        return WSAENOBUFS;
+    }
+    if (e->user_event) CloseHandle(e->user_event);
+    e->user_event = copy;
+    e->address_recorded = false;
+    e->window = NULL;
+    e->message = 0;
+    e->events = events;
+    activate(n, e, s, added);
+    ReleaseSRWLockExclusive(&notify_lock);
+    return 0;
+}
+
+void afd_notify_unregister(SOCKET s)
+{
+    struct notifier *n;
+    struct notify_entry *e;
+
+    if (!notifiers) return;
+    AcquireSRWLockExclusive(&notify_lock);
+    if ((e = find_entry(s, &n))) {
+        IO_STATUS_BLOCK io;
+        if (e->address_pending) NtCancelIoFileEx((HANDLE)s, &e->address_io, &io);
+        if (e->user_event) CloseHandle(e->user_event);
+        e->user_event = NULL;
+        e->s = INVALID_SOCKET;
+        e->retired = true;
+        n->live--;
+        set_notify_flag(s, false);
+        SetEvent(n->wake);
+    }
+    ReleaseSRWLockExclusive(&notify_lock);
+}
+
+bool afd_notify_selection(SOCKET s, HWND *window, UINT *message, long *events)
+{
+    struct notify_entry *e;
+    bool found = false;
+
+    if (!notifiers) return false;
+    AcquireSRWLockShared(&notify_lock);
+    if ((e = find_entry(s, NULL)) && e->window) {
+        *window = e->window;
+        *message = e->message;
+        *events = e->events;
+        found = true;
+    }
+    ReleaseSRWLockShared(&notify_lock);
+    return found;
+}
+
+bool afd_notify_arm_address_change(SOCKET s)
+{
+    struct notifier *n;
+    struct notify_entry *e;
+    bool armed = false;
+
+    if (!notifiers) return false;
+    AcquireSRWLockExclusive(&notify_lock);
+    if ((e = find_entry(s, &n)) && (e->events & FD_ADDRESS_LIST_CHANGE)) {
+        e->address_wanted = true;
+        SetEvent(n->wake);
+        armed = true;
+    }
+    ReleaseSRWLockExclusive(&notify_lock);
+    return armed;
+}
+
+bool afd_notify_take_address_change(SOCKET s)
+{
+    struct notify_entry *e;
+    bool recorded = false;
+
+    if (!notifiers) return false;
+    AcquireSRWLockExclusive(&notify_lock);
+    if ((e = find_entry(s, NULL))) {
+        /* A request that finished but whose wake-up the thread has not served yet counts. */
+        long unused = 0;
+        int errors[FD_MAX_EVENTS];
+        if (!e->window) address_done(e, &unused, errors, false);
+        recorded = e->address_recorded;
+        e->address_recorded = false;
+    }
+    ReleaseSRWLockExclusive(&notify_lock);
+    return recorded;
+}
+
+void afd_notify_cleanup(void)
+{
+    if (!notifiers) return;
+    AcquireSRWLockShared(&notify_lock);
+    for (struct notifier *n = notifiers; n; n = n->next) {
+        if (n->running) SetEvent(n->wake);
+    }
+    ReleaseSRWLockShared(&notify_lock);
+}
