@@ -173,6 +173,7 @@ static HANDLE async_start(enum async_kind kind, HWND window, UINT message, const
 {
     struct async_request *r;
     HANDLE thread;
+    ULONG handle;
     char *tail;
 
     if (!ws_started()) {
@@ -216,7 +217,7 @@ static HANDLE async_start(enum async_kind kind, HWND window, UINT message, const
 
     AcquireSRWLockExclusive(&requests_lock);
     if (!++last_handle) ++last_handle;
-    r->handle = last_handle;
+    handle = r->handle = last_handle;
     r->next = requests;
     requests = r;
     thread = CreateThread(NULL, 0, async_worker, r, 0, NULL);
@@ -230,7 +231,8 @@ static HANDLE async_start(enum async_kind kind, HWND window, UINT message, const
         return NULL;
     }
     CloseHandle(thread);
-    return (HANDLE)(ULONG_PTR)r->handle;
+    /* Not r->handle: the worker may have finished and freed the request already. */
+    return (HANDLE)(ULONG_PTR)handle;
 }
 
 HANDLE WSAAPI WSAAsyncGetHostByName(HWND hWnd, u_int wMsg, const char *name, char *buf, int buflen)
