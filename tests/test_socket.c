@@ -166,6 +166,31 @@ static void test_listen_on_unbound_socket_fails_with_WSAEINVAL(void **state)
     closesocket(s);
 }
 
+/* A datagram socket connects and reconnects at will; connecting it to AF_UNSPEC drops its
+   peer. */
+static void test_a_udp_socket_reconnects_and_AF_UNSPEC_drops_its_peer(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    struct sockaddr_in to = {0}, peer;
+    struct sockaddr unspec = {0};
+    int len = sizeof(peer);
+    (void)state;
+
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(5555);
+    assert_int_equal(connect(s, (struct sockaddr *)&to, sizeof(to)), 0);
+    to.sin_port = htons(5556);
+    assert_int_equal(connect(s, (struct sockaddr *)&to, sizeof(to)), 0);
+    assert_int_equal(getpeername(s, (struct sockaddr *)&peer, &len), 0);
+    assert_int_equal(ntohs(peer.sin_port), 5556);
+    unspec.sa_family = AF_UNSPEC;
+    assert_int_equal(connect(s, &unspec, sizeof(unspec)), 0);
+    len = sizeof(peer);
+    assert_socket_error(getpeername(s, (struct sockaddr *)&peer, &len), WSAENOTCONN);
+    closesocket(s);
+}
+
 static void test_listen_on_udp_socket_fails_with_WSAEOPNOTSUPP(void **state)
 {
     struct sockaddr_storage addr;
@@ -420,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_getsockname_with_bad_pointers_fails_with_WSAEFAULT),
         cmocka_unit_test(test_listen_on_unbound_socket_fails_with_WSAEINVAL),
         cmocka_unit_test(test_listen_on_udp_socket_fails_with_WSAEOPNOTSUPP),
+        cmocka_unit_test(test_a_udp_socket_reconnects_and_AF_UNSPEC_drops_its_peer),
         cmocka_unit_test(test_accept_on_non_listening_socket_fails_with_WSAEINVAL),
         cmocka_unit_test(test_accept_with_short_address_length_fails_with_WSAEFAULT),
         cmocka_unit_test(test_accept_with_address_but_no_length_succeeds_and_leaves_the_buffer),

@@ -282,11 +282,15 @@ int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF 
     (void)callee_data;
     (void)sqos;
     (void)gqos;
-    if ((*err = afd_check_sockaddr(addr, len))) return SOCKET_ERROR;
+    struct ws_socket *sock = sock_table_find(s);
+    /* A datagram socket connected to AF_UNSPEC drops its peer, as on Windows. */
+    bool dissolve = sock && sock->type != SOCK_STREAM && len >= (int)sizeof(addr->sa_family) &&
+                    ws_readable(addr, sizeof(addr->sa_family)) && addr->sa_family == AF_UNSPEC;
+    if (!dissolve && (*err = afd_check_sockaddr(addr, len))) return SOCKET_ERROR;
     if (len > (int)sizeof(in.addr)) len = sizeof(in.addr);
+    if (dissolve && !ws_readable(addr, len)) len = sizeof(addr->sa_family);
     in.head.addr_len = len;
     in.head.synchronous = TRUE;
-    struct ws_socket *sock = sock_table_find(s);
     if (sock) InterlockedOr(&sock->flags, WS_SOCK_CONNECTING);
     memcpy(&in.addr, addr, len);
     status = afd_sync_request(s, AFD_WINE(AFD_W_CONNECT), &in, sizeof(in.head) + len, NULL, 0,
