@@ -639,6 +639,19 @@ static void test_an_accepted_socket_inherits_the_listener_selection(void **state
  * gives the program one and sets OPENWS2_TEST_NETNS=1; the test then adds an address to the
  * loopback interface.
  */
+static bool run_ip(const char *args)
+{
+    char cmd[128];
+    STARTUPINFOA si = {.cb = sizeof(si)};
+    PROCESS_INFORMATION pi;
+    snprintf(cmd, sizeof(cmd), "Z:\\usr\\sbin\\ip %s", args);
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return false;
+    WaitForSingleObject(pi.hProcess, WAIT_MS);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return true;
+}
+
 static bool add_an_address(void)
 {
     char cmd[] = "Z:\\usr\\sbin\\ip addr add 10.251.0.2/32 dev lo";
@@ -649,6 +662,47 @@ static bool add_an_address(void)
     CloseHandle(pi.hThread);
     CloseHandle(pi.hProcess);
     return true;
+}
+
+/* A route that changes with the addresses: to 10.252.0.9, unreachable until an address of its
+   network is added, then leaving from that address. */
+static void test_SIO_ROUTING_INTERFACE_CHANGE_arms_FD_ROUTING_INTERFACE_CHANGE(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    WSAEVENT ev = WSACreateEvent();
+    struct sockaddr_in dest = {0};
+    bool have_netns = getenv("OPENWS2_TEST_NETNS") != NULL;
+    WSANETWORKEVENTS ne;
+    DWORD returned = 0xdeadbeef;
+    (void)state;
+
+    dest.sin_family = AF_INET;
+    dest.sin_addr.s_addr = htonl(0x0afc0009); /* 10.252.0.9 */
+    assert_int_equal(WSAEventSelect(s, ev, FD_ROUTING_INTERFACE_CHANGE), 0);
+    assert_socket_error(WSAIoctl(s, SIO_ROUTING_INTERFACE_CHANGE, &dest, sizeof(dest), NULL, 0,
+                                 &returned, NULL, NULL),
+                        WSAEWOULDBLOCK);
+    assert_int_equal(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+    /* A bad destination is refused before anything is armed. */
+    assert_socket_error(WSAIoctl(s, SIO_ROUTING_INTERFACE_CHANGE, NULL, 0, NULL, 0, &returned,
+                                 NULL, NULL),
+                        WSAEINVAL);
+    if (!have_netns) {
+        closesocket(s);
+        WSACloseEvent(ev);
+        /* Not a gap: ctest runs this program again as test_event_select_netns, where it does. */
+        print_message("the route change needs a network namespace of its own: see "
+                      "test_event_select_netns\n");
+        skip();
+    }
+    assert_true(run_ip("addr add 10.252.0.1/24 dev lo"));
+    assert_int_equal(WaitForSingleObject(ev, WAIT_MS), WAIT_OBJECT_0);
+    memset(&ne, 0xab, sizeof(ne));
+    assert_int_equal(WSAEnumNetworkEvents(s, ev, &ne), 0);
+    assert_int_equal(ne.lNetworkEvents, FD_ROUTING_INTERFACE_CHANGE);
+    assert_int_equal(ne.iErrorCode[FD_ROUTING_INTERFACE_CHANGE_BIT], 0);
+    closesocket(s);
+    WSACloseEvent(ev);
 }
 
 static void test_SIO_ADDRESS_LIST_CHANGE_fails_with_WSAEWOULDBLOCK_and_arms_the_event(void **state)
@@ -902,6 +956,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_a_mask_of_0_cancels_and_a_new_selection_reports_what_is_pending),
     cmocka_unit_test(test_an_accepted_socket_inherits_the_listener_selection),
     cmocka_unit_test(test_SIO_ADDRESS_LIST_CHANGE_fails_with_WSAEWOULDBLOCK_and_arms_the_event),
+    cmocka_unit_test(test_SIO_ROUTING_INTERFACE_CHANGE_arms_FD_ROUTING_INTERFACE_CHANGE),
     cmocka_unit_test(
         test_SIO_ADDRESS_LIST_CHANGE_without_FD_ADDRESS_LIST_CHANGE_selected_arms_nothing),
     cmocka_unit_test(test_an_event_select_echo_server_moves_every_byte),

@@ -123,8 +123,13 @@ bool afd_notify_selection(SOCKET s, HWND *window, UINT *message, long *events);
    have its thread wait for the next change and return true (the call fails with
    WSAEWOULDBLOCK); false if S is not selected for it. */
 bool afd_notify_arm_address_change(SOCKET s);
-/* Whether FD_ADDRESS_LIST_CHANGE was recorded for S's event selection since the last call. */
-bool afd_notify_take_address_change(SOCKET s);
+/* SIO_ROUTING_INTERFACE_CHANGE without an OVERLAPPED: if S is selected for
+   FD_ROUTING_INTERFACE_CHANGE, remember the route to DEST and have its thread report when it
+   changes; true then (the call fails with WSAEWOULDBLOCK), false if S is not selected for it. */
+bool afd_notify_arm_routing_change(SOCKET s, const struct sockaddr *dest, int len);
+/* FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE recorded for S's event selection since
+   the last call, taken. */
+long afd_notify_take_events(SOCKET s);
 /* The final WSACleanup (its sockets are closed): the threads end. */
 void afd_notify_cleanup(void);
 

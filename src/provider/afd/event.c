@@ -21,8 +21,8 @@ static const int afd_bits_of_fd[] = {
 };
 
 /* The device has no source for FD_QOS, FD_GROUP_QOS, FD_ROUTING_INTERFACE_CHANGE and
-   FD_ADDRESS_LIST_CHANGE: the first three are accepted and never reported; the last one our
-   notification threads record (notify.c). */
+   FD_ADDRESS_LIST_CHANGE: the first two are accepted and never reported (there is no QoS); the
+   last two our notification threads record (notify.c). */
 static int afd_mask_of(long events)
 {
     int mask = 0;
@@ -106,18 +106,20 @@ int WSPAPI afd_event_select(SOCKET s, WSAEVENT event, long events, LPINT err)
         *err = afd_error(status);
         return SOCKET_ERROR;
     }
-    /* FD_ADDRESS_LIST_CHANGE has no source in the device: our thread records it. */
-    if ((events & FD_ADDRESS_LIST_CHANGE) && (*err = afd_notify_register_event(s, event, events)))
+    /* FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE have no source in the device: our
+       thread records them. */
+    if ((events & (FD_ADDRESS_LIST_CHANGE | FD_ROUTING_INTERFACE_CHANGE)) &&
+        (*err = afd_notify_register_event(s, event, events)))
         return SOCKET_ERROR;
     note_selection(s, events);
     return 0;
 }
 
-/* An FD_ADDRESS_LIST_CHANGE recorded by our thread for the socket's event selection, taken. */
-static bool address_change_recorded(SOCKET s)
+/* The events our thread recorded for the socket's event selection, taken. */
+static long notify_events_recorded(SOCKET s)
 {
     struct ws_socket *sock = sock_table_find(s);
-    return sock && (sock->flags & WS_SOCK_NOTIFY) && afd_notify_take_address_change(s);
+    return sock && (sock->flags & WS_SOCK_NOTIFY) ? afd_notify_take_events(s) : 0;
 }
 
 /* One read of the device's record, merged into *out: flags accumulate, statuses are the latest. */
@@ -164,10 +166,10 @@ int WSPAPI afd_enum_network_events(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS 
     /* Only the iErrorCode slots of reported events are written; the others keep what the
        program had there, as the reference page requires. */
     events = afd_record_events(&out, errors);
-    if (address_change_recorded(s)) {
-        events |= FD_ADDRESS_LIST_CHANGE;
-        errors[FD_ADDRESS_LIST_CHANGE_BIT] = 0;
-    }
+    long recorded = notify_events_recorded(s);
+    if (recorded & FD_ADDRESS_LIST_CHANGE) errors[FD_ADDRESS_LIST_CHANGE_BIT] = 0;
+    if (recorded & FD_ROUTING_INTERFACE_CHANGE) errors[FD_ROUTING_INTERFACE_CHANGE_BIT] = 0;
+    events |= recorded;
     for (int bit = 0; bit < FD_MAX_EVENTS; bit++) {
         if (events & (1L << bit)) result->iErrorCode[bit] = errors[bit];
     }

@@ -8,11 +8,14 @@
  * Windows' own provider works the same way, and it lets the messages carry the errors
  * WSAEnumNetworkEvents reports (a reset's FD_CLOSE says WSAECONNABORTED).
  *
- * FD_ADDRESS_LIST_CHANGE has no source in the device's record. For a socket selected for it
- * (messages or an event), SIO_ADDRESS_LIST_CHANGE without an OVERLAPPED asks the socket's thread
- * to issue the device's address-list-change request, completing on our event; when it completes,
- * the thread posts the message or records the event for WSAEnumNetworkEvents and sets the
- * program's event.
+ * FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE have no source in the device's record.
+ * For a socket selected for them (messages or an event), SIO_ADDRESS_LIST_CHANGE or
+ * SIO_ROUTING_INTERFACE_CHANGE without an OVERLAPPED asks the socket's thread to issue the
+ * device's address-list-change request, completing on our event; when it completes, the thread
+ * posts the message or records the event for WSAEnumNetworkEvents and sets the program's event.
+ * A routing change is one where the route to the destination given leaves from another address
+ * (or becomes or stops being reachable) after the addresses changed; otherwise the thread waits
+ * for the next change.
  *
  * One thread serves up to 63 sockets (its own wake-up event takes the 64th wait slot); more
  * threads start as more sockets are registered. The registry is touched only by the selection
@@ -38,10 +41,17 @@ struct notify_entry {
     UINT message;
     long events;
     HANDLE user_event;     /* event selection: our duplicate of the program's event */
-    bool address_wanted;   /* SIO_ADDRESS_LIST_CHANGE asked for a request the thread issues */
+    bool address_wanted;   /* the thread is to issue an address-list-change request */
     bool address_pending;  /* the request is in the device */
-    bool address_recorded; /* event selection: FD_ADDRESS_LIST_CHANGE not yet enumerated */
+    bool address_armed;    /* SIO_ADDRESS_LIST_CHANGE waits for the next change */
+    bool routing_armed;    /* SIO_ROUTING_INTERFACE_CHANGE waits for the route to change */
+    long recorded;         /* event selection: FD_ADDRESS_LIST_CHANGE and
+                              FD_ROUTING_INTERFACE_CHANGE not yet enumerated */
     IO_STATUS_BLOCK address_io;
+    /* SIO_ROUTING_INTERFACE_CHANGE: the destination, and the source address (or the error) the
+       route to it had when armed */
+    SOCKADDR_STORAGE route_dest, route_source;
+    int route_dest_len, route_error;
 };
 
 struct notifier {
@@ -101,20 +111,53 @@ static struct notify_entry *find_entry(SOCKET s, struct notifier **owner)
     return NULL;
 }
 
-/* Handle a completed address-list-change request: with messages, add the event to *events;
-   with an event selection, record it (and set the program's event if SIGNAL). Called with the
-   lock held. */
+/* Report a notification-only event: with messages, add it to *events; with an event
+   selection, record it (and set the program's event if SIGNAL). */
+static void report(struct notify_entry *e, int bit, long *events, int *errors, bool signal)
+{
+    if (e->window) {
+        *events |= 1L << bit;
+        errors[bit] = 0;
+    } else {
+        e->recorded |= 1L << bit;
+        if (signal) SetEvent(e->user_event);
+    }
+}
+
+/* Whether the route to the armed destination leaves from elsewhere than when it was armed. */
+static bool route_changed(struct notify_entry *e)
+{
+    SOCKADDR_STORAGE source;
+    int error = afd_route_source((struct sockaddr *)&e->route_dest, e->route_dest_len, &source);
+    if (error != e->route_error) return true;
+    return !error && memcmp(&source, &e->route_source, sizeof(source));
+}
+
+/*
+ * Handle a completed address-list-change request: the addresses changed. SIO_ADDRESS_LIST_CHANGE
+ * is answered; SIO_ROUTING_INTERFACE_CHANGE is answered if the route changed with them, else the
+ * thread waits for the next change (the entry's event wakes it to issue the request). Called
+ * with the lock held.
+ */
 static void address_done(struct notify_entry *e, long *events, int *errors, bool signal)
 {
     if (!e->address_pending || io_status(&e->address_io) == STATUS_PENDING) return;
     e->address_pending = false;
-    if (io_status(&e->address_io) || !(e->events & FD_ADDRESS_LIST_CHANGE)) return;
-    if (e->window) {
-        *events |= FD_ADDRESS_LIST_CHANGE;
-        errors[FD_ADDRESS_LIST_CHANGE_BIT] = 0;
-    } else {
-        e->address_recorded = true;
-        if (signal) SetEvent(e->user_event);
+    if (io_status(&e->address_io)) return;
+    if (e->address_armed) {
+        e->address_armed = false;
+        if (e->events & FD_ADDRESS_LIST_CHANGE)
+            report(e, FD_ADDRESS_LIST_CHANGE_BIT, events, errors, signal);
+    }
+    if (e->routing_armed) {
+        if (route_changed(e)) {
+            e->routing_armed = false;
+            if (e->events & FD_ROUTING_INTERFACE_CHANGE)
+                report(e, FD_ROUTING_INTERFACE_CHANGE_BIT, events, errors, signal);
+        } else {
+            e->address_wanted = true;
+            SetEvent(e->event);
+        }
     }
 }
 
@@ -182,7 +225,8 @@ static void free_entry(struct notify_entry *e)
     CloseHandle(e->event);
     e->event = NULL;
     e->retired = false;
-    e->address_wanted = e->address_pending = e->address_recorded = false;
+    e->address_wanted = e->address_pending = e->address_armed = e->routing_armed = false;
+    e->recorded = 0;
 }
 
 static DWORD WINAPI notifier_thread(void *arg)
@@ -373,7 +417,7 @@ int afd_notify_register(SOCKET s, HWND window, UINT message, long events, int af
     }
     if (e->user_event) CloseHandle(e->user_event);
     e->user_event = NULL;
-    e->address_recorded = false;
+    e->recorded = 0;
     e->window = window;
     e->message = message;
     e->events = events;
@@ -400,7 +444,7 @@ int afd_notify_register_event(SOCKET s, HANDLE event, long events)
     }
     if (e->user_event) CloseHandle(e->user_event);
     e->user_event = copy;
-    e->address_recorded = false;
+    e->recorded = 0;
     e->window = NULL;
     e->message = 0;
     e->events = events;
@@ -456,7 +500,7 @@ bool afd_notify_arm_address_change(SOCKET s)
     if (!notifiers) return false;
     AcquireSRWLockExclusive(&notify_lock);
     if ((e = find_entry(s, &n)) && (e->events & FD_ADDRESS_LIST_CHANGE)) {
-        e->address_wanted = true;
+        e->address_wanted = e->address_armed = true;
         SetEvent(n->wake);
         armed = true;
     }
@@ -464,20 +508,42 @@ bool afd_notify_arm_address_change(SOCKET s)
     return armed;
 }
 
-bool afd_notify_take_address_change(SOCKET s)
+bool afd_notify_arm_routing_change(SOCKET s, const struct sockaddr *dest, int len)
 {
+    struct notifier *n;
     struct notify_entry *e;
-    bool recorded = false;
+    bool armed = false;
 
     if (!notifiers) return false;
+    AcquireSRWLockExclusive(&notify_lock);
+    if ((e = find_entry(s, &n)) && (e->events & FD_ROUTING_INTERFACE_CHANGE)) {
+        memset(&e->route_dest, 0, sizeof(e->route_dest));
+        memcpy(&e->route_dest, dest, len);
+        e->route_dest_len = len;
+        memset(&e->route_source, 0, sizeof(e->route_source));
+        e->route_error = afd_route_source(dest, len, &e->route_source);
+        e->address_wanted = e->routing_armed = true;
+        SetEvent(n->wake);
+        armed = true;
+    }
+    ReleaseSRWLockExclusive(&notify_lock);
+    return armed;
+}
+
+long afd_notify_take_events(SOCKET s)
+{
+    struct notify_entry *e;
+    long recorded = 0;
+
+    if (!notifiers) return 0;
     AcquireSRWLockExclusive(&notify_lock);
     if ((e = find_entry(s, NULL))) {
         /* A request that finished but whose wake-up the thread has not served yet counts. */
         long unused = 0;
         int errors[FD_MAX_EVENTS];
         if (!e->window) address_done(e, &unused, errors, false);
-        recorded = e->address_recorded;
-        e->address_recorded = false;
+        recorded = e->recorded;
+        e->recorded = 0;
     }
     ReleaseSRWLockExclusive(&notify_lock);
     return recorded;

@@ -1,7 +1,7 @@
 /*
  * Control codes answered in user mode: the base and service-provider handles, the ideal send
- * backlog, the loopback fast path hint, the UDP ICMP report switches, the local address list and
- * the routing interface query.
+ * backlog, the loopback fast path hint, the UDP ICMP report switches, the local address list,
+ * the routing interface query, and the routing change notification of selected sockets.
  *
  * Windows answers these without waiting, yet a call with an OVERLAPPED still completes through
  * it: the return value and byte count are those of the immediate answer, and then the event is
@@ -270,12 +270,47 @@ int afd_unsupported_ioctl(SOCKET s, LPDWORD returned, LPWSAOVERLAPPED ov,
     return SOCKET_ERROR;
 }
 
+/*
+ * SIO_ROUTING_INTERFACE_CHANGE on a socket selected for FD_ROUTING_INTERFACE_CHANGE, without an
+ * OVERLAPPED: the notification thread watches the route to the destination, and the call fails
+ * with WSAEWOULDBLOCK, as the reference page describes for non-blocking sockets. The blocking and
+ * overlapped forms, which would complete only on a change, are not provided.
+ */
+static int routing_change(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,
+                          LPDWORD returned, LPWSAOVERLAPPED ov,
+                          LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
+{
+    int len;
+
+    if (!in || in_len < sizeof(SOCKADDR) || !ws_readable(in, sizeof(SOCKADDR))) {
+        *err = WSAEINVAL;
+        return SOCKET_ERROR;
+    }
+    if (!(len = ws_sockaddr_len(((const SOCKADDR *)in)->sa_family))) {
+        *err = WSAEAFNOSUPPORT;
+        return SOCKET_ERROR;
+    }
+    if (in_len < (DWORD)len || !ws_readable(in, len)) {
+        *err = WSAEINVAL;
+        return SOCKET_ERROR;
+    }
+    if (!ov && (sock->flags & WS_SOCK_NOTIFY) && afd_notify_arm_routing_change(s, in, len)) {
+        *returned = 0;
+        *err = WSAEWOULDBLOCK;
+        return SOCKET_ERROR;
+    }
+    return afd_unsupported_ioctl(s, returned, ov, routine, err);
+}
+
 int afd_local_ioctl(SOCKET s, struct ws_socket *sock, DWORD code, LPVOID in, DWORD in_len,
                     LPVOID out, DWORD out_len, LPDWORD returned, LPWSAOVERLAPPED ov,
                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
 {
     const struct local_ioctl *ioctl = NULL;
     DWORD size;
+
+    if (code == SIO_ROUTING_INTERFACE_CHANGE)
+        return routing_change(s, sock, in, in_len, returned, ov, routine, err);
 
     for (size_t i = 0; i < ARRAY_COUNT(local_ioctls) && !ioctl; i++)
         if (local_ioctls[i].code == code) ioctl = &local_ioctls[i];
