@@ -12,10 +12,10 @@ static int start(WORD version)
 static struct {
     LONG calls;
     BOOL saw_blocking;
-    HANDLE wake_peer;   /* set on the first call: the peer thread then sends */
-    BOOL cancel;        /* call WSACancelBlockingCall on the first call */
+    HANDLE wake_peer; /* set on the first call: the peer thread then sends */
+    BOOL cancel;      /* call WSACancelBlockingCall on the first call */
     int cancel_ret;
-    FARPROC set_ret;    /* WSASetBlockingHook from inside the hook */
+    FARPROC set_ret; /* WSASetBlockingHook from inside the hook */
     int set_error;
     BOOL try_set;
 } hook;
@@ -123,8 +123,8 @@ static void test_a_hook_is_per_thread(void **state)
     assert_int_equal(start(MAKEWORD(1, 1)), 0);
     assert_non_null(WSASetBlockingHook((FARPROC)(void *)test_hook));
     /* Another thread still has the default. */
-    HANDLE t = CreateThread(NULL, 0, (LPTHREAD_START_ROUTINE)(void *)WSAUnhookBlockingHook, NULL,
-                            0, NULL);
+    HANDLE t =
+        CreateThread(NULL, 0, (LPTHREAD_START_ROUTINE)(void *)WSAUnhookBlockingHook, NULL, 0, NULL);
     assert_non_null(t);
     assert_int_equal(WaitForSingleObject(t, 30000), WAIT_OBJECT_0);
     CloseHandle(t);

@@ -9,8 +9,7 @@
     (XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED | XP1_SUPPORT_BROADCAST | XP1_SUPPORT_MULTIPOINT |  \
      XP1_IFS_HANDLES)
 
-static void test_WSAEnumProtocolsW_without_a_buffer_fails_with_WSAENOBUFS_and_the_size(
-    void **state)
+static void test_WSAEnumProtocolsW_without_a_buffer_fails_with_WSAENOBUFS_and_the_size(void **state)
 {
     DWORD len = 0;
     WSAPROTOCOL_INFOW one;
@@ -127,8 +126,7 @@ static void test_WSCGetProviderPath_names_the_providers_DLL(void **state)
     assert_int_equal(path_len, (int)wcslen(path) + 1);
     /* Too short: WSAEFAULT and the length needed. */
     path_len = 3;
-    assert_int_equal(WSCGetProviderPath(&list[0].ProviderId, path, &path_len, &err),
-                     SOCKET_ERROR);
+    assert_int_equal(WSCGetProviderPath(&list[0].ProviderId, path, &path_len, &err), SOCKET_ERROR);
     assert_int_equal(err, WSAEFAULT);
     assert_int_equal(path_len, (int)wcslen(L"%SystemRoot%\\system32\\mswsock.dll") + 1);
     /* Missing pointers, and a provider the catalog does not list. */
@@ -144,8 +142,7 @@ static void test_WSCGetProviderPath_names_the_providers_DLL(void **state)
     assert_int_equal(path_len, MAX_PATH);
 }
 
-static void test_WSCGetProviderInfo_reports_no_layered_categories_for_base_providers(
-    void **state)
+static void test_WSCGetProviderInfo_reports_no_layered_categories_for_base_providers(void **state)
 {
     WSAPROTOCOL_INFOW list[32];
     DWORD len = sizeof(list), categories = 0xdeadbeef;
@@ -160,9 +157,9 @@ static void test_WSCGetProviderInfo_reports_no_layered_categories_for_base_provi
                      0);
     assert_int_equal(categories, 0);
     assert_int_equal(size, sizeof(categories));
-    assert_int_equal(WSCGetProviderInfo(NULL, ProviderInfoLspCategories, (BYTE *)&categories,
-                                        &size, 0, &err),
-                     SOCKET_ERROR);
+    assert_int_equal(
+        WSCGetProviderInfo(NULL, ProviderInfoLspCategories, (BYTE *)&categories, &size, 0, &err),
+        SOCKET_ERROR);
     assert_int_equal(err, WSAEFAULT);
     assert_int_equal(WSCGetProviderInfo(&unknown, ProviderInfoLspCategories, (BYTE *)&categories,
                                         &size, 0, &err),
@@ -215,15 +212,15 @@ static void test_WSAEnumNameSpaceProviders_lists_the_DNS_namespace(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_WSAEnumProtocolsW_without_a_buffer_fails_with_WSAENOBUFS_and_the_size),
+        cmocka_unit_test(
+            test_WSAEnumProtocolsW_without_a_buffer_fails_with_WSAENOBUFS_and_the_size),
         cmocka_unit_test(test_WSAEnumProtocolsW_lists_TCP_and_UDP_over_both_families),
         cmocka_unit_test(test_WSAEnumProtocolsA_with_a_protocol_list_lists_only_those),
         cmocka_unit_test(test_a_sockets_protocol_info_is_a_catalog_entry),
         cmocka_unit_test(test_WSCEnumProtocols_lists_the_hidden_entries_too_without_WSAStartup),
         cmocka_unit_test(test_WSCGetProviderPath_names_the_providers_DLL),
         cmocka_unit_test(test_WSAEnumNameSpaceProviders_lists_the_DNS_namespace),
-        cmocka_unit_test(
-            test_WSCGetProviderInfo_reports_no_layered_categories_for_base_providers),
+        cmocka_unit_test(test_WSCGetProviderInfo_reports_no_layered_categories_for_base_providers),
     };
     ws_test_require_openws2();
     return cmocka_run_group_tests(tests, ws_test_startup, ws_test_cleanup);

@@ -86,14 +86,12 @@ static void test_kept_option_values_follow_every_change(void **state)
 
     /* SO_KEEPALIVE read as off, then switched on by SIO_KEEPALIVE_VALS. */
     assert_int_equal(get_opt(s, SOL_SOCKET, SO_KEEPALIVE) & 0xff, 0);
-    assert_int_equal(WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals), NULL, 0, &size, NULL,
-                              NULL),
-                     0);
+    assert_int_equal(
+        WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals), NULL, 0, &size, NULL, NULL), 0);
     assert_int_equal(get_opt(s, SOL_SOCKET, SO_KEEPALIVE) & 0xff, 1);
     vals.onoff = 0;
-    assert_int_equal(WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals), NULL, 0, &size, NULL,
-                              NULL),
-                     0);
+    assert_int_equal(
+        WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals), NULL, 0, &size, NULL, NULL), 0);
     assert_int_equal(get_opt(s, SOL_SOCKET, SO_KEEPALIVE) & 0xff, 0);
 
     /* SO_RCVBUF: what the host made of the value set, not a stale copy. */

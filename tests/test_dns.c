@@ -72,8 +72,8 @@ static int put_record(unsigned char *out, const char *name, int type, const void
         out[n++] = 0xc0;
         out[n++] = 12;
     }
-    out[n++] = 0, out[n++] = (unsigned char)type; /* type */
-    out[n++] = 0, out[n++] = 1;                   /* class IN */
+    out[n++] = 0, out[n++] = (unsigned char)type;            /* type */
+    out[n++] = 0, out[n++] = 1;                              /* class IN */
     out[n++] = 0, out[n++] = 0, out[n++] = 0, out[n++] = 60; /* TTL */
     out[n++] = (unsigned char)(data_len >> 8), out[n++] = (unsigned char)data_len;
     memcpy(out + n, data, data_len);
@@ -117,7 +117,7 @@ static DWORD WINAPI dns_server(void *arg)
             rcode = 3; /* NXDOMAIN */
         }
         reply[2] = 0x84 | (msg[2] & 0x01); /* a response, authoritative, RD copied */
-        reply[3] = 0x80 | rcode;          /* RA */
+        reply[3] = 0x80 | rcode;           /* RA */
         reply[6] = 0, reply[7] = (unsigned char)answers;
         reply[8] = reply[9] = reply[10] = reply[11] = 0;
         sendto(server, (const char *)reply, n, 0, (struct sockaddr *)&from, from_len);
@@ -145,8 +145,7 @@ static int dns_setup(void **state)
         return -1;
     saved_size = sizeof(saved_value);
     had_value = !RegQueryValueExA(key, "NameServer", NULL, &saved_type, saved_value, &saved_size);
-    RegSetValueExA(key, "NameServer", 0, REG_SZ, (const BYTE *)SERVER_ADDR,
-                   sizeof(SERVER_ADDR));
+    RegSetValueExA(key, "NameServer", 0, REG_SZ, (const BYTE *)SERVER_ADDR, sizeof(SERVER_ADDR));
     RegCloseKey(key);
     return 0;
 }
@@ -182,8 +181,7 @@ static void test_getaddrinfo_asks_the_configured_DNS_server(void **state)
     assert_int_equal(WSAGetLastError(), 0);
     assert_non_null(res);
     assert_int_equal(res->ai_family, AF_INET);
-    assert_int_equal(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr,
-                     inet_addr("127.0.0.5"));
+    assert_int_equal(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr, inet_addr("127.0.0.5"));
     assert_int_equal(ntohs(((struct sockaddr_in *)res->ai_addr)->sin_port), 80);
     assert_null(res->ai_next);
     assert_true(queries > before);
@@ -211,8 +209,7 @@ static void test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain(void **state)
     hints.ai_flags = AI_CANONNAME;
     assert_int_equal(getaddrinfo("cname.dns.test", NULL, &hints, &res), 0);
     assert_non_null(res);
-    assert_int_equal(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr,
-                     inet_addr("127.0.0.5"));
+    assert_int_equal(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr, inet_addr("127.0.0.5"));
     assert_non_null(res->ai_canonname);
     assert_string_equal(res->ai_canonname, "alpha.dns.test");
     freeaddrinfo(res);

@@ -1289,7 +1289,8 @@ int main(void)
         cmocka_unit_test(test_an_overlapped_WSARecvMsg_completes_through_its_event),
         cmocka_unit_test(test_an_overlapped_WSARecvMsg_runs_its_completion_routine),
         cmocka_unit_test(test_TransmitPackets_sends_buffers_in_order),
-        cmocka_unit_test(test_an_overlapped_TransmitPackets_with_a_file_completes_through_its_event),
+        cmocka_unit_test(
+            test_an_overlapped_TransmitPackets_with_a_file_completes_through_its_event),
         cmocka_unit_test(test_TransmitPackets_refuses_what_it_cannot_send_in_one_request),
         cmocka_unit_test(test_WSASendMsg_sends_one_datagram_gathered_from_its_buffers),
         cmocka_unit_test(test_WSASendMsg_fails_as_its_page_lists),

@@ -50,8 +50,7 @@ static BOOL post_recv(struct conn *c)
     DWORD flags = 0;
     memset(&c->ov, 0, sizeof(c->ov));
     c->op = RECEIVING;
-    return !WSARecv(c->s, &b, 1, NULL, &flags, &c->ov, NULL) ||
-           WSAGetLastError() == WSA_IO_PENDING;
+    return !WSARecv(c->s, &b, 1, NULL, &flags, &c->ov, NULL) || WSAGetLastError() == WSA_IO_PENDING;
 }
 
 static BOOL post_send(struct conn *c)
@@ -126,7 +125,8 @@ static DWORD WINAPI client_thread(void *arg)
     cl->ok = TRUE;
     while (sent < STREAM_BYTES || cl->received < STREAM_BYTES) {
         if (sent < STREAM_BYTES) {
-            int n = STREAM_BYTES - sent < sizeof(out) ? (int)(STREAM_BYTES - sent) : (int)sizeof(out);
+            int n =
+                STREAM_BYTES - sent < sizeof(out) ? (int)(STREAM_BYTES - sent) : (int)sizeof(out);
             for (int i = 0; i < n; i++) out[i] = pattern_byte(cl->index, sent + i);
             if (send(cl->s, (char *)out, n, 0) != n) return cl->ok = FALSE;
             sent += n;
@@ -162,9 +162,9 @@ static void test_an_IOCP_echo_server_with_AcceptEx_moves_every_byte(void **state
         struct conn *c = &srv.conns[i];
         c->s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
         c->op = ACCEPTING;
-        assert_true(accept_ex(srv.listener, c->s, c->addrs, 0, ADDR_ROOM, ADDR_ROOM, &got,
-                              &c->ov) ||
-                    WSAGetLastError() == ERROR_IO_PENDING);
+        assert_true(
+            accept_ex(srv.listener, c->s, c->addrs, 0, ADDR_ROOM, ADDR_ROOM, &got, &c->ov) ||
+            WSAGetLastError() == ERROR_IO_PENDING);
     }
     worker = CreateThread(NULL, 0, server_worker, &srv, 0, NULL);
     for (int i = 0; i < CONNECTIONS; i++) {
@@ -205,8 +205,8 @@ static void test_FILE_SKIP_COMPLETION_PORT_ON_SUCCESS_queues_nothing_for_an_imme
     ws_test_tcp_pair(AF_INET, &client, &server);
     port = CreateIoCompletionPort((HANDLE)server, NULL, 5, 0);
     assert_non_null(port);
-    assert_true(SetFileCompletionNotificationModes((HANDLE)server,
-                                                   FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+    assert_true(
+        SetFileCompletionNotificationModes((HANDLE)server, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
     assert_int_equal(send(client, "abc", 3, 0), 3);
     Sleep(100); /* the data is there before the receive is issued */
     b.buf = buf;
@@ -287,8 +287,7 @@ static void test_CancelIoEx_aborts_a_pending_receive_with_WSA_OPERATION_ABORTED(
 
 /* closesocket with operations pending: each completes through the port, as Windows reports a
    connection aborted by the close (WSAECONNABORTED through WSAGetOverlappedResult). */
-static void test_closesocket_completes_pending_operations_through_the_port_as_aborted(
-    void **state)
+static void test_closesocket_completes_pending_operations_through_the_port_as_aborted(void **state)
 {
     SOCKET client, server;
     HANDLE port;
@@ -304,8 +303,7 @@ static void test_closesocket_completes_pending_operations_through_the_port_as_ab
     for (int i = 0; i < 2; i++) {
         b[i].buf = buf[i];
         b[i].len = sizeof(buf[i]);
-        assert_socket_error(WSARecv(server, &b[i], 1, NULL, &flags, &ov[i], NULL),
-                            WSA_IO_PENDING);
+        assert_socket_error(WSARecv(server, &b[i], 1, NULL, &flags, &ov[i], NULL), WSA_IO_PENDING);
     }
     assert_int_equal(closesocket(server), 0);
     for (int i = 0; i < 2; i++) {

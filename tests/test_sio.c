@@ -70,9 +70,8 @@ static void test_SIO_BASE_HANDLE_returns_the_socket_itself(void **state)
         assert_int_equal(size, sizeof(SOCKET));
         assert_true(base == s);
         /* Too small a buffer. */
-        assert_socket_error(WSAIoctl(s, codes[i], NULL, 0, &base, sizeof(base) - 1, &size, NULL,
-                                     NULL),
-                            WSAEFAULT);
+        assert_socket_error(
+            WSAIoctl(s, codes[i], NULL, 0, &base, sizeof(base) - 1, &size, NULL, NULL), WSAEFAULT);
         closesocket(s);
     }
 }
@@ -82,11 +81,9 @@ static void test_SIO_BASE_HANDLE_without_a_byte_count_fails_with_WSAEFAULT(void 
     SOCKET s = tcp_socket(), base;
     OVERLAPPED ov = {0};
     (void)state;
-    assert_socket_error(WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &base, sizeof(base), NULL, NULL,
-                                 NULL),
-                        WSAEFAULT);
-    assert_socket_error(WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &base, sizeof(base), NULL, &ov,
-                                 NULL),
+    assert_socket_error(
+        WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &base, sizeof(base), NULL, NULL, NULL), WSAEFAULT);
+    assert_socket_error(WSAIoctl(s, SIO_BASE_HANDLE, NULL, 0, &base, sizeof(base), NULL, &ov, NULL),
                         WSAEFAULT);
     closesocket(s);
 }
@@ -121,8 +118,7 @@ static void test_an_unknown_code_fails_with_WSAEOPNOTSUPP_and_size_0(void **stat
     assert_socket_error(WSAIoctl(s, 0xdeadbeef, NULL, 0, NULL, 0, &size, NULL, NULL),
                         WSAEOPNOTSUPP);
     assert_int_equal(size, 0);
-    assert_socket_error(WSAIoctl(s, SIO_FLUSH, NULL, 0, NULL, 0, &size, NULL, NULL),
-                        WSAEOPNOTSUPP);
+    assert_socket_error(WSAIoctl(s, SIO_FLUSH, NULL, 0, NULL, 0, &size, NULL, NULL), WSAEOPNOTSUPP);
     closesocket(s);
 }
 
@@ -187,15 +183,14 @@ static void test_SIO_LOOPBACK_FAST_PATH_is_taken_by_TCP_sockets(void **state)
     int on = 1;
     DWORD size = SENTINEL;
     (void)state;
-    assert_int_equal(WSAIoctl(s, SIO_LOOPBACK_FAST_PATH, &on, sizeof(on), NULL, 0, &size, NULL,
-                              NULL),
-                     0);
+    assert_int_equal(
+        WSAIoctl(s, SIO_LOOPBACK_FAST_PATH, &on, sizeof(on), NULL, 0, &size, NULL, NULL), 0);
     assert_int_equal(size, 0);
     assert_socket_error(WSAIoctl(s, SIO_LOOPBACK_FAST_PATH, NULL, 0, NULL, 0, &size, NULL, NULL),
                         WSAEFAULT);
-    assert_socket_error(WSAIoctl(udp, SIO_LOOPBACK_FAST_PATH, &on, sizeof(on), NULL, 0, &size,
-                                 NULL, NULL),
-                        WSAEOPNOTSUPP);
+    assert_socket_error(
+        WSAIoctl(udp, SIO_LOOPBACK_FAST_PATH, &on, sizeof(on), NULL, 0, &size, NULL, NULL),
+        WSAEOPNOTSUPP);
     closesocket(udp);
     closesocket(s);
 }
@@ -208,17 +203,15 @@ static void test_SIO_UDP_CONNRESET_and_NETRESET_are_taken_by_datagram_sockets(vo
     BOOL off = FALSE, on = TRUE;
     DWORD size = SENTINEL;
     (void)state;
-    assert_int_equal(WSAIoctl(udp, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &size, NULL,
-                              NULL),
-                     0);
+    assert_int_equal(
+        WSAIoctl(udp, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &size, NULL, NULL), 0);
     assert_int_equal(size, 0);
     assert_int_equal(WSAIoctl(udp, SIO_UDP_NETRESET, &on, sizeof(on), NULL, 0, &size, NULL, NULL),
                      0);
     assert_socket_error(WSAIoctl(udp, SIO_UDP_CONNRESET, NULL, 0, NULL, 0, &size, NULL, NULL),
                         WSAEFAULT);
-    assert_socket_error(WSAIoctl(tcp, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &size, NULL,
-                                 NULL),
-                        WSAEINVAL);
+    assert_socket_error(
+        WSAIoctl(tcp, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &size, NULL, NULL), WSAEINVAL);
     closesocket(tcp);
     closesocket(udp);
 }
@@ -243,8 +236,7 @@ static void test_SIO_UDP_CONNRESET_switches_the_port_unreachable_report(void **s
     assert_int_equal(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (char *)&timeout, sizeof(timeout)), 0);
 
     /* Off: the receive just waits. */
-    assert_int_equal(WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &size, NULL,
-                              NULL),
+    assert_int_equal(WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof(off), NULL, 0, &size, NULL, NULL),
                      0);
     assert_int_equal(sendto(s, "x", 1, 0, (struct sockaddr *)&closed, len), 1);
     assert_socket_error(recvfrom(s, buf, sizeof(buf), 0, NULL, NULL), WSAETIMEDOUT);
@@ -283,9 +275,8 @@ static void test_SIO_ADDRESS_LIST_QUERY_reports_the_size_it_needs(void **state)
 
     WSASetLastError(SENTINEL);
     size = 0;
-    assert_int_equal(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buffer, sizeof(buffer), &size,
-                              NULL, NULL),
-                     0);
+    assert_int_equal(
+        WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buffer, sizeof(buffer), &size, NULL, NULL), 0);
     assert_int_equal(WSAGetLastError(), 0);
     assert_int_equal(size, needed);
     expect = FIELD_OFFSET(SOCKET_ADDRESS_LIST, Address[list->iAddressCount]);
@@ -308,15 +299,14 @@ static void test_SIO_ADDRESS_LIST_QUERY_reports_the_size_it_needs(void **state)
        written. */
     size = SENTINEL;
     memset(buffer, 0xcc, sizeof(buffer));
-    assert_socket_error(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buffer, head, &size, NULL,
-                                 NULL),
-                        WSAEFAULT);
+    assert_socket_error(
+        WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buffer, head, &size, NULL, NULL), WSAEFAULT);
     assert_int_equal(size, needed);
     assert_int_equal((unsigned int)list->iAddressCount, 0xccccccccu);
     size = SENTINEL;
-    assert_socket_error(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, NULL, sizeof(buffer), &size,
-                                 NULL, NULL),
-                        WSAEFAULT);
+    assert_socket_error(
+        WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, NULL, sizeof(buffer), &size, NULL, NULL),
+        WSAEFAULT);
     assert_int_equal(size, needed);
     size = SENTINEL;
     assert_socket_error(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buffer, 0, &size, NULL, NULL),
@@ -338,9 +328,8 @@ static void test_overlapped_SIO_ADDRESS_LIST_QUERY_answers_and_posts_a_packet(vo
                               &sync_size, NULL, NULL),
                      0);
     WSASetLastError(SENTINEL);
-    assert_int_equal(WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buffer, sizeof(buffer), &size,
-                              &ov, NULL),
-                     0);
+    assert_int_equal(
+        WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, NULL, 0, buffer, sizeof(buffer), &size, &ov, NULL), 0);
     assert_int_equal(WSAGetLastError(), 0);
     assert_int_equal(size, sync_size);
     expect_packet(port, &ov, TRUE, 0);
@@ -403,14 +392,14 @@ static void test_SIO_ROUTING_INTERFACE_QUERY_rejects_bad_destinations(void **sta
     (void)state;
 
     /* No family. */
-    assert_socket_error(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out,
-                                 sizeof(out), &size, NULL, NULL),
+    assert_socket_error(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out, sizeof(out),
+                                 &size, NULL, NULL),
                         WSAEAFNOSUPPORT);
     assert_int_equal(size, SENTINEL);
     /* The unspecified address. */
     in.sin_family = AF_INET;
-    assert_socket_error(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out,
-                                 sizeof(out), &size, NULL, NULL),
+    assert_socket_error(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out, sizeof(out),
+                                 &size, NULL, NULL),
                         WSAEINVAL);
     assert_int_equal(size, SENTINEL);
     /* Short or missing input. */
@@ -423,8 +412,8 @@ static void test_SIO_ROUTING_INTERFACE_QUERY_rejects_bad_destinations(void **sta
                         WSAEINVAL);
     assert_int_equal(size, SENTINEL);
     /* Short or missing output: WSAEFAULT; a short one learns the size. */
-    assert_socket_error(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), NULL,
-                                 sizeof(out), &size, NULL, NULL),
+    assert_socket_error(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), NULL, sizeof(out),
+                                 &size, NULL, NULL),
                         WSAEFAULT);
     assert_int_equal(size, SENTINEL);
     assert_socket_error(WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, &in, sizeof(in), &out,
@@ -434,8 +423,7 @@ static void test_SIO_ROUTING_INTERFACE_QUERY_rejects_bad_destinations(void **sta
     closesocket(s);
 }
 
-static void test_overlapped_SIO_ROUTING_INTERFACE_QUERY_completes_through_the_routine(
-    void **state)
+static void test_overlapped_SIO_ROUTING_INTERFACE_QUERY_completes_through_the_routine(void **state)
 {
     SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     struct sockaddr_in in = {0}, out;
@@ -475,8 +463,7 @@ int main(void)
         cmocka_unit_test(test_SIO_ROUTING_INTERFACE_QUERY_to_loopback_answers_loopback),
         cmocka_unit_test(test_SIO_ROUTING_INTERFACE_QUERY_to_IPv6_loopback_answers_it),
         cmocka_unit_test(test_SIO_ROUTING_INTERFACE_QUERY_rejects_bad_destinations),
-        cmocka_unit_test(
-            test_overlapped_SIO_ROUTING_INTERFACE_QUERY_completes_through_the_routine),
+        cmocka_unit_test(test_overlapped_SIO_ROUTING_INTERFACE_QUERY_completes_through_the_routine),
     };
     ws_test_require_openws2();
     return cmocka_run_group_tests(tests, ws_test_startup, ws_test_cleanup);

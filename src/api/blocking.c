@@ -71,8 +71,7 @@ void ws_blocking_wait(struct ws_thread *t, SOCKET s, HANDLE event, IO_STATUS_BLO
     t->blocking_socket = s;
     t->blocking_io = io;
     while (WaitForSingleObject(event, 0) == WAIT_TIMEOUT) {
-        if (!((BOOL(WINAPI *)(void))(void *)hook)())
-            WaitForSingleObject(event, HOOK_IDLE_MS);
+        if (!((BOOL(WINAPI *)(void))(void *)hook)()) WaitForSingleObject(event, HOOK_IDLE_MS);
     }
     t->blocking_io = NULL;
 }
@@ -101,8 +100,7 @@ FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc)
     }
     previous = t->blocking_hook ? t->blocking_hook : (FARPROC)(void *)default_blocking_hook;
     /* Installing the default hook is the same as unhooking. */
-    t->blocking_hook =
-        lpBlockFunc == (FARPROC)(void *)default_blocking_hook ? NULL : lpBlockFunc;
+    t->blocking_hook = lpBlockFunc == (FARPROC)(void *)default_blocking_hook ? NULL : lpBlockFunc;
     return previous;
 }
 

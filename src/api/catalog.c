@@ -207,7 +207,9 @@ static const struct {
     DWORD name_space, version;
     const WCHAR *identifier;
 } name_spaces[] = {
-    {{0x22059d40, 0x7e9e, 0x11cf, {0xae, 0x5a, 0x00, 0xaa, 0x00, 0xa7, 0x11, 0x2b}}, NS_DNS, 1,
+    {{0x22059d40, 0x7e9e, 0x11cf, {0xae, 0x5a, 0x00, 0xaa, 0x00, 0xa7, 0x11, 0x2b}},
+     NS_DNS,
+     1,
      L"Tcpip"},
 };
 
@@ -249,8 +251,7 @@ static int enum_name_spaces(DWORD *len, void *buffer, bool unicode, bool ex)
             strings += n;
         } else {
             strings += WideCharToMultiByte(CP_ACP, 0, name_spaces[i].identifier, -1, strings,
-                                           (int)(needed - (strings - (char *)buffer)), NULL,
-                                           NULL);
+                                           (int)(needed - (strings - (char *)buffer)), NULL, NULL);
         }
     }
     SetLastError(0);

@@ -26,8 +26,8 @@
 
 /* What an answer does with the OVERLAPPED of a successful call. */
 enum overlapped_form {
-    COMPLETE_SUCCESS,      /* answer at once, then complete with success and 0 bytes */
-    PEND_NOT_SUPPORTED,    /* the overlapped form is refused: pending, then STATUS_NOT_SUPPORTED */
+    COMPLETE_SUCCESS,   /* answer at once, then complete with success and 0 bytes */
+    PEND_NOT_SUPPORTED, /* the overlapped form is refused: pending, then STATUS_NOT_SUPPORTED */
 };
 
 struct local_ioctl {
@@ -57,8 +57,8 @@ static int answer_base_handle(SOCKET s, struct ws_socket *sock, const void *in, 
    here, so SIO_IDEAL_SEND_BACKLOG_CHANGE would never complete. */
 #define IDEAL_SEND_BACKLOG 0x10000
 
-static int answer_ideal_send_backlog(SOCKET s, struct ws_socket *sock, const void *in,
-                                     DWORD in_len, void *out, DWORD out_len, DWORD *size)
+static int answer_ideal_send_backlog(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,
+                                     void *out, DWORD out_len, DWORD *size)
 {
     struct sockaddr_storage peer;
     int len = sizeof(peer), err;
@@ -75,8 +75,8 @@ static int answer_ideal_send_backlog(SOCKET s, struct ws_socket *sock, const voi
 
 /* A hint for loopback connections, kept by Windows 10 for compatibility with no effect of its
    own; ours are always on the fastest path the device has. */
-static int answer_loopback_fast_path(SOCKET s, struct ws_socket *sock, const void *in,
-                                     DWORD in_len, void *out, DWORD out_len, DWORD *size)
+static int answer_loopback_fast_path(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,
+                                     void *out, DWORD out_len, DWORD *size)
 {
     (void)s, (void)out, (void)out_len;
     if (!in || in_len < sizeof(int) || !ws_readable(in, sizeof(int))) return WSAEFAULT;
@@ -175,8 +175,8 @@ static int answer_address_list(SOCKET s, struct ws_socket *sock, const void *in,
  * (WSAEINVAL, WSAEAFNOSUPPORT) and not the unspecified address (WSAEINVAL); a short result buffer
  * gives WSAEFAULT with the size needed.
  */
-static int answer_routing_interface(SOCKET s, struct ws_socket *sock, const void *in,
-                                    DWORD in_len, void *out, DWORD out_len, DWORD *size)
+static int answer_routing_interface(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,
+                                    void *out, DWORD out_len, DWORD *size)
 {
     static const IN6_ADDR any6;
     SOCKADDR_STORAGE dest, local;
@@ -243,8 +243,8 @@ static const struct local_ioctl local_ioctls[] = {
 static int complete_answered(SOCKET s, NTSTATUS status, LPWSAOVERLAPPED ov,
                              LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err)
 {
-    if (afd_transfer(s, AFD_WINE(AFD_W_COMPLETE_ASYNC), &status, sizeof(status), NULL, 0, NULL,
-                     ov, routine, err) &&
+    if (afd_transfer(s, AFD_WINE(AFD_W_COMPLETE_ASYNC), &status, sizeof(status), NULL, 0, NULL, ov,
+                     routine, err) &&
         *err != WSA_IO_PENDING)
         return SOCKET_ERROR;
     return 0;

@@ -786,7 +786,8 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
         set_flag(sock, WS_SOCK_NONBLOCKING, value);
         set_flag(sock, WS_SOCK_MODE_KNOWN, true);
     }
-    if (ioctl->code == SIO_KEEPALIVE_VALS) forget_value(sock, find_option(SOL_SOCKET, SO_KEEPALIVE));
+    if (ioctl->code == SIO_KEEPALIVE_VALS)
+        forget_value(sock, find_option(SOL_SOCKET, SO_KEEPALIVE));
     if (ioctl->code == SIO_KEEPALIVE_VALS && ((const struct tcp_keepalive *)in)->onoff) {
         sock->keepalive_time = ((const struct tcp_keepalive *)in)->keepalivetime;
         sock->keepalive_interval = ((const struct tcp_keepalive *)in)->keepaliveinterval;
