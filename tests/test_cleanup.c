@@ -5,6 +5,7 @@
  * (the peer sees the end of the connection), and old handles are gone.
  */
 #include "ws_test.h"
+#include <mswsock.h>
 
 #define STATUS_CANCELLED_ ((ULONG_PTR)0xC0000120)
 
@@ -59,6 +60,59 @@ static void test_several_pending_operations_on_several_sockets_are_all_aborted(v
         assert_int_equal(WaitForSingleObject(ov[i].hEvent, i ? 0 : 300), WAIT_TIMEOUT);
         CloseHandle(ov[i].hEvent);
     }
+}
+
+/* A send that waits for room (the peer reads nothing) and a TransmitFile behind it: both are
+   aborted, neither event is set. */
+static void test_a_blocked_send_and_a_pending_TransmitFile_are_aborted(void **state)
+{
+    enum { CHUNK = 1 << 20 };
+    static char big[CHUNK];
+    SOCKET client, server;
+    WSABUF wsabuf = {CHUNK, big};
+    WSAOVERLAPPED send_ov = {0}, file_ov = {0};
+    GUID guid = WSAID_TRANSMITFILE;
+    LPFN_TRANSMITFILE transmit_file;
+    char dir[MAX_PATH], path[MAX_PATH];
+    DWORD got, written;
+    HANDLE file;
+    int pending = 0;
+    (void)state;
+
+    startup();
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSAIoctl(client, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid),
+                              &transmit_file, sizeof(transmit_file), &got, NULL, NULL),
+                     0);
+    /* Fill the connection until a send has to wait. */
+    send_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    for (int i = 0; i < 256 && !pending; i++) {
+        if (WSASend(client, &wsabuf, 1, NULL, 0, &send_ov, NULL)) {
+            assert_int_equal(WSAGetLastError(), WSA_IO_PENDING);
+            pending = WaitForSingleObject(send_ov.hEvent, 200) == WAIT_TIMEOUT;
+            if (!pending) ResetEvent(send_ov.hEvent);
+        }
+    }
+    assert_true(pending);
+    /* A file transmission queued behind it. */
+    assert_true(GetTempPathA(sizeof(dir), dir) > 0);
+    assert_true(GetTempFileNameA(dir, "owc", 0, path) != 0);
+    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                       FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    assert_true(file != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(file, big, CHUNK, &written, NULL));
+    file_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    assert_false(transmit_file(client, file, 0, 0, &file_ov, NULL, 0));
+    assert_int_equal(WSAGetLastError(), WSA_IO_PENDING);
+
+    assert_int_equal(WSACleanup(), 0);
+    assert_int_equal(send_ov.Internal, STATUS_CANCELLED_);
+    assert_int_equal(file_ov.Internal, STATUS_CANCELLED_);
+    assert_int_equal(WaitForSingleObject(send_ov.hEvent, 300), WAIT_TIMEOUT);
+    assert_int_equal(WaitForSingleObject(file_ov.hEvent, 0), WAIT_TIMEOUT);
+    CloseHandle(send_ov.hEvent);
+    CloseHandle(file_ov.hEvent);
+    CloseHandle(file);
 }
 
 static void test_pending_address_list_change_is_aborted_without_signalling_its_event(void **state)
@@ -209,6 +263,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_pending_overlapped_recv_is_aborted_without_signalling_its_event),
         cmocka_unit_test(test_several_pending_operations_on_several_sockets_are_all_aborted),
         cmocka_unit_test(test_pending_address_list_change_is_aborted_without_signalling_its_event),
+        cmocka_unit_test(test_a_blocked_send_and_a_pending_TransmitFile_are_aborted),
         cmocka_unit_test(
             test_pending_overlapped_recv_is_aborted_without_running_its_completion_routine),
         cmocka_unit_test(test_a_routine_of_an_operation_completed_normally_still_runs),
