@@ -115,6 +115,51 @@ static void test_a_blocked_send_and_a_pending_TransmitFile_are_aborted(void **st
     CloseHandle(file);
 }
 
+/* A ConnectEx to a listener whose backlog is full stays pending; it is aborted too. */
+static void test_a_pending_ConnectEx_is_aborted(void **state)
+{
+    struct sockaddr_storage addr;
+    struct sockaddr_in local = {0};
+    SOCKET listener, waiting[2], s;
+    WSAOVERLAPPED ov = {0};
+    GUID guid = WSAID_CONNECTEX;
+    LPFN_CONNECTEX connect_ex;
+    int len = sizeof(addr);
+    DWORD got;
+    u_long on = 1;
+    (void)state;
+
+    startup();
+    listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    ws_test_loopback(AF_INET, 0, &addr);
+    assert_int_equal(bind(listener, (struct sockaddr *)&addr, sizeof(struct sockaddr_in)), 0);
+    assert_int_equal(listen(listener, 1), 0);
+    assert_int_equal(getsockname(listener, (struct sockaddr *)&addr, &len), 0);
+    /* Two connections nobody accepts fill the backlog. */
+    for (int i = 0; i < 2; i++) {
+        waiting[i] = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assert_int_equal(ioctlsocket(waiting[i], FIONBIO, &on), 0);
+        connect(waiting[i], (struct sockaddr *)&addr, len);
+    }
+    Sleep(200);
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    assert_int_equal(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid),
+                              &connect_ex, sizeof(connect_ex), &got, NULL, NULL),
+                     0);
+    local.sin_family = AF_INET;
+    local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(s, (struct sockaddr *)&local, sizeof(local)), 0);
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    assert_false(connect_ex(s, (struct sockaddr *)&addr, len, NULL, 0, NULL, &ov));
+    assert_int_equal(WSAGetLastError(), WSA_IO_PENDING);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 300), WAIT_TIMEOUT); /* still pending */
+
+    assert_int_equal(WSACleanup(), 0);
+    assert_int_equal(ov.Internal, STATUS_CANCELLED_);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 300), WAIT_TIMEOUT);
+    CloseHandle(ov.hEvent);
+}
+
 static void test_pending_address_list_change_is_aborted_without_signalling_its_event(void **state)
 {
     WSAOVERLAPPED ov = {0};
@@ -264,6 +309,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_several_pending_operations_on_several_sockets_are_all_aborted),
         cmocka_unit_test(test_pending_address_list_change_is_aborted_without_signalling_its_event),
         cmocka_unit_test(test_a_blocked_send_and_a_pending_TransmitFile_are_aborted),
+        cmocka_unit_test(test_a_pending_ConnectEx_is_aborted),
         cmocka_unit_test(
             test_pending_overlapped_recv_is_aborted_without_running_its_completion_routine),
         cmocka_unit_test(test_a_routine_of_an_operation_completed_normally_still_runs),
