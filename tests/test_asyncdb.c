@@ -181,7 +181,8 @@ static void test_WSAAsyncGetHostByName_of_an_unknown_name_replies_WSAHOST_NOT_FO
     HANDLE handle;
     LPARAM reply;
     (void)state;
-    handle = WSAAsyncGetHostByName(window, WM_LOOKUP_DONE, "nowhere.test", buffer, sizeof(buffer));
+    handle =
+        WSAAsyncGetHostByName(window, WM_LOOKUP_DONE, "nowhere.invalid", buffer, sizeof(buffer));
     assert_non_null(handle);
     reply = wait_reply(handle);
     assert_int_equal(WSAGETASYNCERROR(reply), WSAHOST_NOT_FOUND);

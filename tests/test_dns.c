@@ -200,6 +200,31 @@ static void test_an_unknown_name_fails_with_WSAHOST_NOT_FOUND(void **state)
     assert_null(resw);
 }
 
+/* gethostbyname falls back to DNS too: the canonical name as h_name, the name asked as an
+   alias. */
+static void test_gethostbyname_asks_DNS_for_names_the_files_do_not_know(void **state)
+{
+    struct hostent *h;
+    (void)state;
+
+    h = gethostbyname("alpha.dns.test");
+    assert_non_null(h);
+    assert_string_equal(h->h_name, "alpha.dns.test");
+    assert_int_equal(h->h_addrtype, AF_INET);
+    assert_int_equal(((struct in_addr *)h->h_addr_list[0])->s_addr, inet_addr("127.0.0.5"));
+    assert_null(h->h_addr_list[1]);
+
+    h = gethostbyname("cname.dns.test");
+    assert_non_null(h);
+    assert_string_equal(h->h_name, "alpha.dns.test");
+    assert_non_null(h->h_aliases[0]);
+    assert_string_equal(h->h_aliases[0], "cname.dns.test");
+
+    WSASetLastError(0);
+    assert_null(gethostbyname("missing.dns.test"));
+    assert_int_equal(WSAGetLastError(), WSAHOST_NOT_FOUND);
+}
+
 /* AI_CANONNAME follows the CNAME chain to the name that holds the address. */
 static void test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain(void **state)
 {
@@ -263,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_getaddrinfo_asks_the_configured_DNS_server),
         cmocka_unit_test(test_an_unknown_name_fails_with_WSAHOST_NOT_FOUND),
         cmocka_unit_test(test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain),
+        cmocka_unit_test(test_gethostbyname_asks_DNS_for_names_the_files_do_not_know),
         cmocka_unit_test(test_GetAddrInfoExW_times_out_on_a_slow_answer),
         cmocka_unit_test(test_GetAddrInfoExCancel_ends_a_slow_query),
     };

@@ -17,7 +17,7 @@ static const char hosts_text[] =
     "::2         sixonly.test\r\n"
     "127.0.0.3   mixed.test\r\n"
     "::3         mixed.test\r\n"
-    "#10.9.9.9   commented.test\r\n"
+    "#10.9.9.9   commented.invalid\r\n"
     "\r\n"
     "   \t\r\n"
     "\t10.5.5.5\ttabbed.test\ttab-alias\n"
@@ -217,13 +217,13 @@ static void test_gethostbyname_ignores_commented_lines(void **state)
 {
     (void)state;
     WSASetLastError(0);
-    assert_null_with(gethostbyname("commented.test"), WSAHOST_NOT_FOUND);
+    assert_null_with(gethostbyname("commented.invalid"), WSAHOST_NOT_FOUND);
 }
 
 static void test_gethostbyname_of_an_unknown_name_fails_with_WSAHOST_NOT_FOUND(void **state)
 {
     (void)state;
-    assert_null_with(gethostbyname("no-such-host.test"), WSAHOST_NOT_FOUND);
+    assert_null_with(gethostbyname("no-such-host.invalid"), WSAHOST_NOT_FOUND);
 }
 
 static void test_gethostbyname_returns_only_IPv4_addresses(void **state)
@@ -295,14 +295,14 @@ static void test_gethostbyname_of_the_local_host_name_returns_its_IPv4_addresses
 
 static void test_gethostbyname_reads_the_hosts_file_on_every_call(void **state)
 {
-    static const char extra[] = "10.7.7.7 fresh.test\n";
+    static const char extra[] = "10.7.7.7 fresh.invalid\n";
     char text[sizeof(hosts_text) + sizeof(extra)];
     struct hostent *h;
     (void)state;
-    assert_null_with(gethostbyname("fresh.test"), WSAHOST_NOT_FOUND);
+    assert_null_with(gethostbyname("fresh.invalid"), WSAHOST_NOT_FOUND);
     snprintf(text, sizeof(text), "%s%s", hosts_text, extra);
     write_file(folder, "hosts", text);
-    h = gethostbyname("fresh.test");
+    h = gethostbyname("fresh.invalid");
     write_file(folder, "hosts", hosts_text);
     assert_non_null(h);
     assert_string_equal(addr_text(h, 0), "10.7.7.7");

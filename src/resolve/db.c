@@ -881,6 +881,32 @@ static bool hosts_line(void *ctx, char **fields, int count)
     return true;
 }
 
+/* A name the local databases do not know, asked of DNS through the getaddrinfo family (which
+   knows the configured servers): its IPv4 addresses, the canonical name as h_name and the name
+   asked as an alias when they differ, as Windows reports a CNAME. The error is the resolver's:
+   WSAHOST_NOT_FOUND, WSANO_DATA, WSATRY_AGAIN or WSANO_RECOVERY. */
+static int host_by_dns(const char *name, struct ws_db_entry *e)
+{
+    struct addrinfo hints = {0}, *list = NULL;
+    int err;
+
+    hints.ai_family = AF_INET;
+    hints.ai_flags = AI_CANONNAME;
+    if ((err = getaddrinfo(name, NULL, &hints, &list))) return err;
+    ws_db_entry_set_name(e, list->ai_canonname ? list->ai_canonname : name);
+    if (list->ai_canonname && !ws_db_name_equal(list->ai_canonname, name))
+        ws_db_entry_add_alias(e, name);
+    for (struct addrinfo *ai = list; ai && e->addr_count < WS_DB_MAX_ADDRS; ai = ai->ai_next) {
+        const IN_ADDR *addr = &((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
+        bool seen = false;
+        for (int i = 0; i < e->addr_count && !seen; i++)
+            seen = !memcmp(e->addrs[i], addr, sizeof(*addr));
+        if (!seen) ws_db_entry_add_address(e, addr);
+    }
+    freeaddrinfo(list);
+    return e->addr_count ? 0 : WSANO_DATA;
+}
+
 int ws_host_by_name(const char *name, struct ws_db_entry *e)
 {
     char own[256];
@@ -917,7 +943,7 @@ int ws_host_by_name(const char *name, struct ws_db_entry *e)
         /* The name is known, but only with addresses gethostbyname cannot return. */
         if (q.other_family) return WSANO_DATA;
     }
-    return WSAHOST_NOT_FOUND;
+    return host_by_dns(name, e);
 }
 
 int ws_host_by_addr(const void *addr, int len, int type, struct ws_db_entry *e)
