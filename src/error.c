@@ -86,40 +86,14 @@ int ws_error_from_status(NTSTATUS status)
     return WSAEINVAL;
 }
 
-/*
- * IsBadReadPtr/IsBadWritePtr probe under an exception handler: the only portable way for
- * mingw-built code to turn a wild pointer into WSAEFAULT instead of a crash. The probe is not
- * cheap, and most buffers a program hands us (lengths, WSADATA, option values) live on the
- * calling thread's stack: a range inside the stack's committed part, between the TEB's
- * StackLimit and StackBase, is readable and writable without a probe.
- */
-static inline const NT_TIB *current_tib(void)
+/* The probes behind ws_readable and ws_writable (include/openws2/core.h), for memory outside
+   the calling thread's stack. */
+bool ws_probe_readable(const void *p, size_t len)
 {
-    const NT_TIB *tib; /* the TEB's self pointer; NtCurrentTeb() trips -Warray-bounds in gcc 12 */
-#ifdef __x86_64__
-    __asm__("movq %%gs:0x30, %0" : "=r"(tib));
-#else
-    __asm__("movl %%fs:0x18, %0" : "=r"(tib));
-#endif
-    return tib;
+    return !IsBadReadPtr(p, len ? len : 1);
 }
 
-static inline bool on_own_stack(const void *p, size_t len)
+bool ws_probe_writable(void *p, size_t len)
 {
-    const NT_TIB *tib = current_tib();
-    ULONG_PTR start = (ULONG_PTR)p;
-    return start >= (ULONG_PTR)tib->StackLimit && start < (ULONG_PTR)tib->StackBase &&
-           len <= (ULONG_PTR)tib->StackBase - start;
-}
-
-bool ws_readable(const void *p, size_t len)
-{
-    if (!p) return false;
-    return on_own_stack(p, len) || !IsBadReadPtr(p, len ? len : 1);
-}
-
-bool ws_writable(void *p, size_t len)
-{
-    if (!p) return false;
-    return on_own_stack(p, len) || !IsBadWritePtr(p, len ? len : 1);
+    return !IsBadWritePtr(p, len ? len : 1);
 }

@@ -16,9 +16,14 @@ volatile LONG ws_startup_count;
 volatile LONG ws_cleanup_epoch;
 static WORD ws_version; /* the version the last successful WSAStartup negotiated */
 
-/* The count while the final WSACleanup does its work: below zero, so every call sees Winsock
-   as not started, and no startup can count up from it. */
-#define COUNT_CLEANING LONG_MIN
+/*
+ * The count while the final WSACleanup does its work: far below zero, so every call sees
+ * Winsock as not started. Each WSAStartup and WSACleanup is one atomic add; a call that finds
+ * the count at or below zero takes its add back. While a cleanup works, such adds only move the
+ * count around COUNT_CLEANING; the cleanup ends by adding -COUNT_CLEANING, which leaves the adds
+ * not yet taken back, and they bring the count to zero.
+ */
+#define COUNT_CLEANING (LONG_MIN / 2)
 
 /* Startups waiting for a final cleanup at work; the cleanup wakes them only if there are any,
    so an uncontended cleanup takes no lock and makes no wake call. */
@@ -42,6 +47,31 @@ static WORD negotiate(WORD requested)
     return MAKEWORD(2, 2);
 }
 
+/* Wait until the count is no longer SEEN: a final cleanup at work is waited for, another
+   call's add about to be taken back is only yielded to. */
+static void wait_count_moves(LONG seen)
+{
+    if (seen <= COUNT_CLEANING / 2) {
+        /* Announce the wait before checking again; the cleanup publishes the count before it
+           reads the waiters (both are full barriers), so one side sees the other. */
+        InterlockedIncrement(&cleanup_waiters);
+        RtlWaitOnAddress((const void *)&ws_startup_count, &seen, sizeof(seen), NULL);
+        InterlockedDecrement(&cleanup_waiters);
+    } else {
+        YieldProcessor();
+    }
+}
+
+/* The add of a WSAStartup found the count at or below zero: take it back, wait for the count
+   to move, try again. */
+static __attribute__((noinline)) int startup_contended(void)
+{
+    do {
+        wait_count_moves(InterlockedDecrement(&ws_startup_count));
+    } while (InterlockedIncrement(&ws_startup_count) <= 0);
+    return 0;
+}
+
 int WSAAPI WSAStartup(WORD requested, LPWSADATA data)
 {
     WORD version = negotiate(requested);
@@ -61,19 +91,8 @@ int WSAAPI WSAStartup(WORD requested, LPWSADATA data)
     if (!data) return WSAEFAULT;
 
     ws_version = version;
-    /* One compare-and-swap, from zero too; only a final cleanup at work makes us wait. */
-    for (;;) {
-        LONG count = ws_startup_count;
-        if (count == COUNT_CLEANING) {
-            /* Announce the wait before checking again; the cleanup publishes the count before
-               it reads the waiters (both are full barriers), so one side sees the other. */
-            InterlockedIncrement(&cleanup_waiters);
-            RtlWaitOnAddress((const void *)&ws_startup_count, &count, sizeof(count), NULL);
-            InterlockedDecrement(&cleanup_waiters);
-            continue;
-        }
-        if (InterlockedCompareExchange(&ws_startup_count, count + 1, count) == count) return 0;
-    }
+    if (InterlockedIncrement(&ws_startup_count) > 0) return 0;
+    return startup_contended();
 }
 
 /* How long the cleanup waits for the kernel to finish cancelling one operation. */
@@ -126,24 +145,31 @@ static void close_socket(struct ws_socket *sock, void *ctx)
     sock_table_remove(sock);
 }
 
-int WSAAPI WSACleanup(void)
-{
-    LONG count;
+static int cleanup_final(void);
 
-    /* Every call but the final one only counts down. */
+/* The cleanup whose add took the count to zero: the final one, unless a startup came in. */
+static __attribute__((noinline)) int cleanup_last(void)
+{
+    /* Ours was the last count: claim the final cleanup, unless a startup has come in since
+       (then this cleanup was not the final one after all). */
     for (;;) {
-        count = ws_startup_count;
-        if (count <= 0) return ws_fail(WSANOTINITIALISED); /* also while a cleanup works */
-        if (count == 1) break;
-        if (InterlockedCompareExchange(&ws_startup_count, count - 1, count) == count) {
-            SetLastError(0); /* Windows clears the last error on success */
+        LONG seen = InterlockedCompareExchange(&ws_startup_count, COUNT_CLEANING, 0);
+        if (!seen) break;
+        if (seen > 0) {
+            ws_set_last_error(0);
             return 0;
         }
+        wait_count_moves(seen);
     }
-    if (InterlockedCompareExchange(&ws_startup_count, COUNT_CLEANING, 1) != 1)
-        return WSACleanup(); /* another startup or cleanup came first: count again */
-    /* From here on, completion routines of operations issued before now are not run. */
-    InterlockedIncrement(&ws_cleanup_epoch);
+    return cleanup_final();
+}
+
+/* The final cleanup, with the count at COUNT_CLEANING. */
+static __attribute__((noinline)) int cleanup_final(void)
+{
+    /* From here on, completion routines of operations issued before now are not run (there are
+       none if no socket was ever made). */
+    if (sock_table_used()) InterlockedIncrement(&ws_cleanup_epoch);
     /* Abort everything before closing anything: closing one end of a local connection would
        otherwise complete the other end's pending receive with end-of-stream. */
     sock_table_for_each(abort_pending, NULL);
@@ -153,21 +179,36 @@ int WSAAPI WSACleanup(void)
         int err;
         if (providers[i]->procs.lpWSPCleanup) providers[i]->procs.lpWSPCleanup(&err);
     }
-    InterlockedExchange(&ws_startup_count, 0);
+    InterlockedAdd(&ws_startup_count, -COUNT_CLEANING);
     if (cleanup_waiters) RtlWakeAddressAll((const void *)&ws_startup_count);
-    SetLastError(0);
+    ws_set_last_error(0);
     return 0;
+}
+
+int WSAAPI WSACleanup(void)
+{
+    LONG count = InterlockedDecrement(&ws_startup_count);
+
+    if (count < 0) {
+        InterlockedIncrement(&ws_startup_count); /* not started, or a final cleanup at work */
+        return ws_fail(WSANOTINITIALISED);
+    }
+    if (count) {
+        ws_set_last_error(0); /* every call but the final one only counts down */
+        return 0;
+    }
+    return cleanup_last();
 }
 
 /* The Winsock last error is the thread's last-error value: programs mix the two APIs. */
 int WSAAPI WSAGetLastError(void)
 {
-    return (int)GetLastError();
+    return (int)ws_get_last_error();
 }
 
 void WSAAPI WSASetLastError(int error)
 {
-    SetLastError((DWORD)error);
+    ws_set_last_error((DWORD)error);
 }
 
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)

@@ -89,7 +89,7 @@ void ws_thread_detach(void)
  */
 void ws_thread_release_all(void)
 {
-    if (!InterlockedExchange(&buffers_out, 0)) return;
+    if (!buffers_out || !InterlockedExchange(&buffers_out, 0)) return;
     AcquireSRWLockExclusive(&blocks_lock);
     for (struct ws_thread *t = blocks; t; t = t->next) free_buffers(t);
     ReleaseSRWLockExclusive(&blocks_lock);

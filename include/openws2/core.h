@@ -92,6 +92,8 @@ struct ws_socket *sock_table_insert(SOCKET s, const struct ws_provider *provider
 void sock_table_remove(struct ws_socket *sock);
 /* Visit every live socket (final WSACleanup). */
 void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ctx);
+/* Whether a socket was ever registered in this process. */
+bool sock_table_used(void);
 
 /* Remember / forget an event-based overlapped operation (lock-free, allocation-free). */
 void sock_pending_add(struct ws_socket *sock, IO_STATUS_BLOCK *iosb, HANDLE event);
@@ -158,16 +160,67 @@ FARPROC ws_user32_proc(const char *name);
 /* NTSTATUS -> Winsock error: the one table. */
 int ws_error_from_status(NTSTATUS status);
 
+/* The thread's last-error value, in the TEB where SetLastError and GetLastError keep it. */
+static inline void ws_set_last_error(DWORD error)
+{
+#ifdef __x86_64__
+    __asm__ volatile("movl %0, %%gs:0x68" : : "r"(error) : "memory");
+#else
+    __asm__ volatile("movl %0, %%fs:0x34" : : "r"(error) : "memory");
+#endif
+}
+
+static inline DWORD ws_get_last_error(void)
+{
+    DWORD error;
+#ifdef __x86_64__
+    __asm__ volatile("movl %%gs:0x68, %0" : "=r"(error) : : "memory");
+#else
+    __asm__ volatile("movl %%fs:0x34, %0" : "=r"(error) : : "memory");
+#endif
+    return error;
+}
+
 /* The API edge: set the thread's last error and return the failure value. */
 static inline int ws_fail(int error)
 {
-    SetLastError(error);
+    ws_set_last_error((DWORD)error);
     return SOCKET_ERROR;
 }
 
 /* Pointer checks for what we read or write ourselves; the kernel checks the rest. */
-bool ws_readable(const void *p, size_t len);
-bool ws_writable(void *p, size_t len);
+/*
+ * IsBadReadPtr/IsBadWritePtr probe under an exception handler: the only portable way for
+ * mingw-built code to turn a wild pointer into WSAEFAULT instead of a crash. The probe is not
+ * cheap, and most buffers a program hands us (lengths, WSADATA, option values) live on the
+ * calling thread's stack: a range inside the stack's committed part, between the TEB's
+ * StackLimit and StackBase, is readable and writable without a probe (and without a call).
+ */
+bool ws_probe_readable(const void *p, size_t len);
+bool ws_probe_writable(void *p, size_t len);
+
+static inline bool ws_on_own_stack(const void *p, size_t len)
+{
+    const NT_TIB *tib; /* the TEB's self pointer; NtCurrentTeb() trips -Warray-bounds in gcc 12 */
+#ifdef __x86_64__
+    __asm__("movq %%gs:0x30, %0" : "=r"(tib));
+#else
+    __asm__("movl %%fs:0x18, %0" : "=r"(tib));
+#endif
+    ULONG_PTR start = (ULONG_PTR)p;
+    return start >= (ULONG_PTR)tib->StackLimit && start < (ULONG_PTR)tib->StackBase &&
+           len <= (ULONG_PTR)tib->StackBase - start;
+}
+
+static inline bool ws_readable(const void *p, size_t len)
+{
+    return p && (ws_on_own_stack(p, len) || ws_probe_readable(p, len));
+}
+
+static inline bool ws_writable(void *p, size_t len)
+{
+    return p && (ws_on_own_stack(p, len) || ws_probe_writable(p, len));
+}
 
 /*
  * Entry-point prologue: started, a socket. Returns the socket or NULL with *err set to
