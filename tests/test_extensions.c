@@ -626,6 +626,54 @@ static void test_a_synchronous_DisconnectEx_succeeds(void **state)
     closesocket(server);
 }
 
+/*
+ * The reference page: after DisconnectEx with TF_REUSE_SOCKET completes, the handle can be passed
+ * to AcceptEx (or ConnectEx) again. Wine's socket device keeps a socket's shutdown and hang-up
+ * state for the life of the socket object and moves its completion-port binding only when a
+ * connection is accepted into it, so a disconnected socket cannot be made new again: AcceptEx
+ * refuses it as already bound. A known gap.
+ */
+static void test_DisconnectEx_with_TF_REUSE_SOCKET_lets_AcceptEx_take_the_handle_again(void **state)
+{
+    struct sockaddr_storage addr;
+    int len;
+    char buf[2 * ADDR_ROOM], reply[4];
+    DWORD bytes = 0;
+    OVERLAPPED ov = {0};
+    SOCKET listener = ws_test_listener(AF_INET, &addr, &len), acceptor = tcp_socket(AF_INET);
+    SOCKET client = tcp_socket(AF_INET);
+    (void)state;
+
+    ov.hEvent = new_event();
+    assert_wsa_error(pAcceptEx(listener, acceptor, buf, 0, ADDR_ROOM, ADDR_ROOM, &bytes, &ov),
+                     FALSE, ERROR_IO_PENDING);
+    assert_int_equal(connect(client, (struct sockaddr *)&addr, len), 0);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, WAIT_MS), WAIT_OBJECT_0);
+    assert_true(pDisconnectEx(acceptor, NULL, TF_REUSE_SOCKET, 0));
+    assert_int_equal(recv(client, reply, sizeof(reply), 0), 0);
+    closesocket(client);
+
+    /* The same handle accepts the next connection and carries its data. */
+    client = tcp_socket(AF_INET);
+    ResetEvent(ov.hEvent);
+    BOOL ret = pAcceptEx(listener, acceptor, buf, 0, ADDR_ROOM, ADDR_ROOM, &bytes, &ov);
+    int err = WSAGetLastError();
+    ws_known_gap_if(!ret && err == WSAEINVAL, 1,
+                    "Wine's socket device cannot make a disconnected socket new again "
+                    "(DisconnectEx TF_REUSE_SOCKET)");
+    assert_false(ret);
+    assert_int_equal(err, ERROR_IO_PENDING);
+    assert_int_equal(connect(client, (struct sockaddr *)&addr, len), 0);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, WAIT_MS), WAIT_OBJECT_0);
+    assert_int_equal(send(acceptor, "pong", 4, 0), 4);
+    recv_all(client, reply, 4);
+    assert_memory_equal(reply, "pong", 4);
+    closesocket(client);
+    closesocket(acceptor);
+    closesocket(listener);
+    CloseHandle(ov.hEvent);
+}
+
 /* ---- TransmitFile ---- */
 
 #define FILE_BYTES 3000
@@ -1272,6 +1320,7 @@ int main(void)
         cmocka_unit_test(test_DisconnectEx_with_unknown_flags_or_reserved_fails_with_WSAEINVAL),
         cmocka_unit_test(test_an_overlapped_DisconnectEx_pends_and_the_peer_sees_the_end),
         cmocka_unit_test(test_a_synchronous_DisconnectEx_succeeds),
+        cmocka_unit_test(test_DisconnectEx_with_TF_REUSE_SOCKET_lets_AcceptEx_take_the_handle_again),
         cmocka_unit_test(test_TransmitFile_sends_the_head_the_file_and_the_tail_in_order),
         cmocka_unit_test(test_an_overlapped_TransmitFile_starts_at_the_OVERLAPPED_offset),
         cmocka_unit_test(test_TransmitFile_with_TF_DISCONNECT_ends_the_sending_side),
