@@ -6,6 +6,7 @@
 #include <mstcpip.h>
 
 #define SENTINEL 0xdeadbeef
+#define WAIT_MS  5000
 /* Windows' ws2ipdef.h codes that the SDK headers here lack. */
 #ifndef SIO_UDP_NETRESET
 #define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
@@ -173,6 +174,68 @@ static void test_SIO_IDEAL_SEND_BACKLOG_QUERY_needs_a_connected_TCP_socket(void 
                         WSAEOPNOTSUPP);
     closesocket(udp);
     closesocket(lone);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_SIO_IDEAL_SEND_BACKLOG_CHANGE_needs_a_connected_TCP_socket(void **state)
+{
+    SOCKET lone = tcp_socket(), udp = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    DWORD size;
+    (void)state;
+
+    assert_socket_error(
+        WSAIoctl(udp, SIO_IDEAL_SEND_BACKLOG_CHANGE, NULL, 0, NULL, 0, &size, NULL, NULL),
+        WSAEOPNOTSUPP);
+    assert_socket_error(
+        WSAIoctl(lone, SIO_IDEAL_SEND_BACKLOG_CHANGE, NULL, 0, NULL, 0, &size, NULL, NULL),
+        WSAENOTCONN);
+    closesocket(udp);
+    closesocket(lone);
+}
+
+/* The backlog never changes here, so the notification pends until it is cancelled. */
+static void test_SIO_IDEAL_SEND_BACKLOG_CHANGE_pends_until_cancelled(void **state)
+{
+    SOCKET client, server;
+    WSAOVERLAPPED ov = {0};
+    DWORD size = SENTINEL, flags;
+    (void)state;
+
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    ov.hEvent = WSACreateEvent();
+    assert_socket_error(
+        WSAIoctl(client, SIO_IDEAL_SEND_BACKLOG_CHANGE, NULL, 0, NULL, 0, &size, &ov, NULL),
+        WSA_IO_PENDING);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+    /* The backlog it announces a change of is still the one a query reports. */
+    ULONG backlog = 0;
+    assert_int_equal(WSAIoctl(client, SIO_IDEAL_SEND_BACKLOG_QUERY, NULL, 0, &backlog,
+                              sizeof(backlog), &size, NULL, NULL),
+                     0);
+    assert_int_equal(backlog, 0x10000);
+    assert_true(CancelIoEx((HANDLE)client, &ov));
+    assert_int_equal(WaitForSingleObject(ov.hEvent, WAIT_MS), WAIT_OBJECT_0);
+    assert_false(WSAGetOverlappedResult(client, &ov, &size, FALSE, &flags));
+    assert_int_equal(WSAGetLastError(), WSA_OPERATION_ABORTED);
+    WSACloseEvent(ov.hEvent);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_SIO_IDEAL_SEND_BACKLOG_CHANGE_on_a_non_blocking_socket_fails_with_WSAEWOULDBLOCK(
+    void **state)
+{
+    SOCKET client, server;
+    u_long on = 1;
+    DWORD size;
+    (void)state;
+
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(ioctlsocket(client, FIONBIO, &on), 0);
+    assert_socket_error(
+        WSAIoctl(client, SIO_IDEAL_SEND_BACKLOG_CHANGE, NULL, 0, NULL, 0, &size, NULL, NULL),
+        WSAEWOULDBLOCK);
     closesocket(client);
     closesocket(server);
 }
@@ -455,6 +518,10 @@ int main(void)
         cmocka_unit_test(test_an_unknown_code_fails_with_WSAEOPNOTSUPP_and_size_0),
         cmocka_unit_test(test_an_unknown_overlapped_code_fails_through_the_port_and_the_routine),
         cmocka_unit_test(test_SIO_IDEAL_SEND_BACKLOG_QUERY_needs_a_connected_TCP_socket),
+        cmocka_unit_test(test_SIO_IDEAL_SEND_BACKLOG_CHANGE_needs_a_connected_TCP_socket),
+        cmocka_unit_test(test_SIO_IDEAL_SEND_BACKLOG_CHANGE_pends_until_cancelled),
+        cmocka_unit_test(
+            test_SIO_IDEAL_SEND_BACKLOG_CHANGE_on_a_non_blocking_socket_fails_with_WSAEWOULDBLOCK),
         cmocka_unit_test(test_SIO_LOOPBACK_FAST_PATH_is_taken_by_TCP_sockets),
         cmocka_unit_test(test_SIO_UDP_CONNRESET_and_NETRESET_are_taken_by_datagram_sockets),
         cmocka_unit_test(test_SIO_UDP_CONNRESET_switches_the_port_unreachable_report),

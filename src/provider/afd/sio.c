@@ -19,10 +19,6 @@
 #ifndef SIO_UDP_NETRESET
 #define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
 #endif
-#ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
-#define SIO_IDEAL_SEND_BACKLOG_CHANGE _IO('t', 122)
-#define SIO_IDEAL_SEND_BACKLOG_QUERY  _IOR('t', 123, ULONG)
-#endif
 
 /* What an answer does with the OVERLAPPED of a successful call. */
 enum overlapped_form {
@@ -54,7 +50,7 @@ static int answer_base_handle(SOCKET s, struct ws_socket *sock, const void *in, 
 /* ---- TCP hints and queries ---- */
 
 /* The ideal send backlog Windows reports for a loopback connection: 64 KiB. It never changes
-   here, so SIO_IDEAL_SEND_BACKLOG_CHANGE would never complete. */
+   here: SIO_IDEAL_SEND_BACKLOG_CHANGE waits until cancelled (sockopt.c). */
 #define IDEAL_SEND_BACKLOG 0x10000
 
 static int answer_ideal_send_backlog(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,

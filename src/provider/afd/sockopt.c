@@ -719,6 +719,7 @@ static const struct device_ioctl {
     {SIO_GET_INTERFACE_LIST, AFD_W_GET_INTERFACE_LIST, 0, 0},
     {SIO_KEEPALIVE_VALS, AFD_W_KEEPALIVE_VALS, sizeof(struct tcp_keepalive), 0},
     {SIO_ADDRESS_LIST_CHANGE, AFD_W_ADDRESS_LIST_CHANGE, 0, 0},
+    {SIO_IDEAL_SEND_BACKLOG_CHANGE, AFD_W_ADDRESS_LIST_CHANGE, 0, 0},
 };
 
 static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_ioctl *ioctl,
@@ -776,6 +777,24 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
         params = &value;
         params_len = sizeof(value);
         break;
+    case SIO_IDEAL_SEND_BACKLOG_CHANGE: {
+        /* A connected TCP socket's notification. Our ideal send backlog never changes (see
+           SIO_IDEAL_SEND_BACKLOG_QUERY in sio.c), so it waits until it is cancelled or the
+           socket closes, blocking or pending as the call asks. The device's address-list-change
+           request is such a wait; it also ends when the addresses change, which a program takes
+           as a cue to query the backlog again (and finds it the same). */
+        SOCKADDR_STORAGE peer;
+        int peer_len = sizeof(peer);
+        if (sock->type != SOCK_STREAM) {
+            *err = WSAEOPNOTSUPP;
+            return SOCKET_ERROR;
+        }
+        if (afd_getpeername(s, (struct sockaddr *)&peer, &peer_len, err)) return SOCKET_ERROR;
+        value = ov != NULL;
+        params = &value;
+        params_len = sizeof(value);
+        break;
+    }
     }
     if (afd_transfer(s, AFD_WINE(ioctl->fn), params, params_len, out, out_len, &transferred, ov,
                      routine, err)) {
