@@ -8,6 +8,12 @@
 #include "openws2/core.h"
 #include "openws2/afd.h"
 
+/* Windows' control codes for the ideal send backlog, which the SDK headers here may lack. */
+#ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
+#define SIO_IDEAL_SEND_BACKLOG_CHANGE _IO('t', 122)
+#define SIO_IDEAL_SEND_BACKLOG_QUERY  _IOR('t', 123, ULONG)
+#endif
+
 /* Issue a request and, if it pends, wait for it on the thread's sync event (alertably when
    asked, as Windows does for recv, send and select). A blocking call cancelled by another
    thread's closesocket or WSACleanup reports WSAEINTR. *info gets the bytes transferred. */
