@@ -872,6 +872,56 @@ static void test_WSARecvMsg_returns_IPV6_PKTINFO_control_data_over_UDP_IPv6(void
     udp_msg_close(&m);
 }
 
+/* The INT a control message carries. */
+static int cmsg_int(WSAMSG *msg, int level, int type)
+{
+    WSACMSGHDR *c = find_cmsg(msg, level, type);
+    int value;
+    assert_non_null(c);
+    assert_int_equal(c->cmsg_len, WSA_CMSG_LEN(sizeof(INT)));
+    memcpy(&value, WSA_CMSG_DATA(c), sizeof(value));
+    return value;
+}
+
+static void test_WSARecvMsg_returns_the_TTL_and_the_TOS_over_UDP_IPv4_when_asked(void **state)
+{
+    struct udp_msg m;
+    DWORD on = 1, ttl = 33, tos = 0x10, received = 0;
+    (void)state;
+    udp_msg_init(&m, AF_INET);
+    assert_int_equal(setsockopt(m.a, IPPROTO_IP, IP_TTL, (char *)&ttl, sizeof(ttl)), 0);
+    assert_int_equal(setsockopt(m.a, IPPROTO_IP, IP_TOS, (char *)&tos, sizeof(tos)), 0);
+    assert_int_equal(setsockopt(m.b, IPPROTO_IP, IP_RECVTTL, (char *)&on, sizeof(on)), 0);
+    assert_int_equal(setsockopt(m.b, IPPROTO_IP, IP_RECVTOS, (char *)&on, sizeof(on)), 0);
+    udp_msg_send(&m, "ttl");
+    assert_int_equal(pWSARecvMsg(m.b, &m.msg, &received, NULL, NULL), 0);
+    assert_int_equal(received, 3);
+    assert_int_equal(m.msg.dwFlags, 0);
+    assert_int_equal(cmsg_int(&m.msg, IPPROTO_IP, IP_TTL), 33);
+    assert_int_equal(cmsg_int(&m.msg, IPPROTO_IP, IP_TOS), 0x10);
+    assert_int_equal(m.msg.Control.len, 2 * WSA_CMSG_SPACE(sizeof(INT)));
+    udp_msg_close(&m);
+}
+
+static void test_WSARecvMsg_returns_the_hop_limit_and_the_traffic_class_over_UDP_IPv6_when_asked(
+    void **state)
+{
+    struct udp_msg m;
+    DWORD on = 1, hops = 17, received = 0;
+    (void)state;
+    udp_msg_init(&m, AF_INET6);
+    assert_int_equal(setsockopt(m.a, IPPROTO_IPV6, IPV6_UNICAST_HOPS, (char *)&hops, sizeof(hops)),
+                     0);
+    assert_int_equal(setsockopt(m.b, IPPROTO_IPV6, IPV6_HOPLIMIT, (char *)&on, sizeof(on)), 0);
+    assert_int_equal(setsockopt(m.b, IPPROTO_IPV6, IPV6_RECVTCLASS, (char *)&on, sizeof(on)), 0);
+    udp_msg_send(&m, "hops");
+    assert_int_equal(pWSARecvMsg(m.b, &m.msg, &received, NULL, NULL), 0);
+    assert_int_equal(received, 4);
+    assert_int_equal(cmsg_int(&m.msg, IPPROTO_IPV6, IPV6_HOPLIMIT), 17);
+    assert_int_equal(cmsg_int(&m.msg, IPPROTO_IPV6, IPV6_TCLASS), 0);
+    udp_msg_close(&m);
+}
+
 static void test_WSARecvMsg_with_a_short_control_buffer_fails_with_WSAEMSGSIZE_and_MSG_CTRUNC(
     void **state)
 {
@@ -1328,6 +1378,9 @@ int main(void)
         cmocka_unit_test(test_TransmitFile_with_TF_REUSE_SOCKET_alone_fails_with_WSAEINVAL),
         cmocka_unit_test(test_WSARecvMsg_returns_IP_PKTINFO_control_data_over_UDP_IPv4),
         cmocka_unit_test(test_WSARecvMsg_returns_IPV6_PKTINFO_control_data_over_UDP_IPv6),
+        cmocka_unit_test(test_WSARecvMsg_returns_the_TTL_and_the_TOS_over_UDP_IPv4_when_asked),
+        cmocka_unit_test(
+            test_WSARecvMsg_returns_the_hop_limit_and_the_traffic_class_over_UDP_IPv6_when_asked),
         cmocka_unit_test(
             test_WSARecvMsg_with_a_short_control_buffer_fails_with_WSAEMSGSIZE_and_MSG_CTRUNC),
         cmocka_unit_test(test_an_overlapped_WSARecvMsg_with_a_short_control_buffer_sets_MSG_CTRUNC),
