@@ -1005,6 +1005,37 @@ static void test_TCP_KEEPCNT_other_than_the_default_fails_with_WSAENOPROTOOPT(vo
     closesocket(s);
 }
 
+#ifndef TCP_MAXSEG
+#define TCP_MAXSEG 4
+#endif
+#ifndef TCP_FASTOPEN
+#define TCP_FASTOPEN 15
+#endif
+
+/* Wine's socket device has no request for the segment size or for fast open: both fail with
+   the "unsupported" error, read or written, rather than answering something made up. */
+static void test_TCP_MAXSEG_and_TCP_FASTOPEN_fail_with_WSAENOPROTOOPT(void **state)
+{
+    SOCKET client, server;
+    DWORD value = 1;
+    int len = sizeof(value);
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_socket_error(getsockopt(client, IPPROTO_TCP, TCP_MAXSEG, (char *)&value, &len),
+                        WSAENOPROTOOPT);
+    assert_socket_error(
+        setsockopt(client, IPPROTO_TCP, TCP_MAXSEG, (const char *)&value, sizeof(value)),
+        WSAENOPROTOOPT);
+    len = sizeof(value);
+    assert_socket_error(getsockopt(client, IPPROTO_TCP, TCP_FASTOPEN, (char *)&value, &len),
+                        WSAENOPROTOOPT);
+    assert_socket_error(
+        setsockopt(client, IPPROTO_TCP, TCP_FASTOPEN, (const char *)&value, sizeof(value)),
+        WSAENOPROTOOPT);
+    closesocket(client);
+    closesocket(server);
+}
+
 static void test_TCP_keepalive_options_on_UDP_fail_with_WSAENOPROTOOPT(void **state)
 {
     SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
@@ -1071,6 +1102,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_TCP_KEEPALIVE_and_TCP_KEEPINTVL_are_kept_without_switching_keepalive_on),
     cmocka_unit_test(test_SIO_KEEPALIVE_VALS_sets_what_the_TCP_options_read),
     cmocka_unit_test(test_TCP_KEEPCNT_other_than_the_default_fails_with_WSAENOPROTOOPT),
+    cmocka_unit_test(test_TCP_MAXSEG_and_TCP_FASTOPEN_fail_with_WSAENOPROTOOPT),
     cmocka_unit_test(test_TCP_keepalive_options_on_UDP_fail_with_WSAENOPROTOOPT),
 };
 
