@@ -1,4 +1,5 @@
 /* The protocol catalog as programs enumerate it: WSAEnumProtocolsA/W, WSCEnumProtocols(32). */
+/* ctest-resource-lock: wine_catalog */
 #include "ws_test.h"
 #include <ws2spi.h>
 

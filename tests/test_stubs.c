@@ -71,26 +71,14 @@ static const struct stub stubs[] = {
     {"WSAJoinLeaf", INVALID_SOCKET_, NOTSOCK},
     {"WSAGetQOSByName", FALSE_, NOTSOCK},
     /* catalog, WSC/WPU, ws2help (issue 7) */
-    {"WSAProviderConfigChange", SOCKET_ERROR_, WSAENETDOWN},
     {"WSAAdvertiseProvider", SOCKET_ERROR_, WSAEINVAL},
     {"WSAUnadvertiseProvider", SOCKET_ERROR_, WSAEINVAL},
     {"WSAProviderCompleteAsyncCall", SOCKET_ERROR_, WSAEINVAL},
     {"WSCEnumProtocolsEx", SOCKET_ERROR_, WSAEINVAL},
     {"WPUGetProviderPathEx", SOCKET_ERROR_, WSAEINVAL},
-    {"WSCSetProviderInfo", SOCKET_ERROR_, WSAEINVAL},
-    {"WSCSetProviderInfo32", SOCKET_ERROR_, WSAEINVAL},
-    {"WSCDeinstallProvider", SOCKET_ERROR_, WSAEINVAL},
-    {"WSCDeinstallProvider32", SOCKET_ERROR_, WSAEINVAL},
     {"WSCDeinstallProviderEx", SOCKET_ERROR_, WSAEINVAL},
-    {"WSCInstallProvider", SOCKET_ERROR_, WSANO_RECOVERY},
-    {"WSCInstallProvider64_32", SOCKET_ERROR_, WSANO_RECOVERY},
-    {"WSCInstallProviderAndChains64_32", SOCKET_ERROR_, WSANO_RECOVERY},
     {"WSCInstallProviderEx", SOCKET_ERROR_, WSANO_RECOVERY},
-    {"WSCUpdateProvider", SOCKET_ERROR_, WSANO_RECOVERY},
-    {"WSCUpdateProvider32", SOCKET_ERROR_, WSANO_RECOVERY},
     {"WSCUpdateProviderEx", SOCKET_ERROR_, WSANO_RECOVERY},
-    {"WSCWriteProviderOrder", CODE, WSANO_RECOVERY},
-    {"WSCWriteProviderOrder32", CODE, WSANO_RECOVERY},
     {"WSCWriteProviderOrderEx", CODE, WSANO_RECOVERY},
     {"WSCWriteNameSpaceOrder", CODE, WSANO_RECOVERY},
     {"WSCWriteNameSpaceOrder32", CODE, WSANO_RECOVERY},
@@ -106,9 +94,7 @@ static const struct stub stubs[] = {
     {"WSCEnableNSProvider32", SOCKET_ERROR_, WSAEINVAL},
     {"WSCEnumNameSpaceProviders32", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
     {"WSCEnumNameSpaceProvidersEx32", SOCKET_ERROR_, WSA_NOT_ENOUGH_MEMORY},
-    {"WSCGetApplicationCategory", SOCKET_ERROR_, WSANO_RECOVERY},
     {"WSCGetApplicationCategoryEx", SOCKET_ERROR_, WSANO_RECOVERY},
-    {"WSCSetApplicationCategory", SOCKET_ERROR_, WSANO_RECOVERY},
     {"WSCSetApplicationCategoryEx", SOCKET_ERROR_, WSANO_RECOVERY},
     {"WPUCompleteOverlappedRequest", SOCKET_ERROR_, WSAEINVAL},
     {"WahOpenApcHelper", CODE, ERROR_NOT_SUPPORTED},
@@ -330,18 +316,9 @@ static void test_socket_stubs_on_a_socket_fail_with_their_not_available_error(vo
 static void test_provider_interface_stubs_also_report_through_lpErrno(void **state)
 {
     int err = 0;
-    GUID guid = {0};
     (void)state;
-    assert_int_equal(WSCDeinstallProvider(&guid, &err), SOCKET_ERROR);
-    assert_int_equal(err, WSAEINVAL);
-    err = 0;
-    assert_int_equal(WSCInstallProvider(&guid, L"x.dll", NULL, 0, &err), SOCKET_ERROR);
-    assert_int_equal(err, WSANO_RECOVERY);
-    err = 0;
     assert_int_equal(WPUCompleteOverlappedRequest(0, NULL, 0, 0, &err), SOCKET_ERROR);
     assert_int_equal(err, WSAEINVAL);
-    /* A bad lpErrno is not written. */
-    assert_int_equal(WSCDeinstallProvider(&guid, (LPINT)(ULONG_PTR)0x10), SOCKET_ERROR);
 }
 
 /* ---- the small functions stubs.c implements fully ---- */

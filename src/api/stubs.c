@@ -161,7 +161,6 @@ INT WSAAPI WSAGetServiceClassNameByClassIdW(LPGUID lpServiceClassId, LPWSTR lpsz
     return ws_fail(started_or(WSATYPE_NOT_FOUND));
 }
 
-
 /* ==== Overlapped and extension socket functions beyond WSASend/WSARecv (issue 3) ==== */
 
 SOCKET WSAAPI WSAJoinLeaf(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF lpCallerData,
@@ -198,12 +197,6 @@ int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF lpInboundDisconnectData)
 
 /* The protocol catalog is not built yet. */
 
-INT WSAAPI WSAProviderConfigChange(LPHANDLE lpNotificationHandle, LPWSAOVERLAPPED lpOverlapped,
-                                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
-{
-    return ws_fail(started_or(WSAENETDOWN));
-}
-
 /* Namespace provider version 2 registration: nothing can be advertised yet. */
 INT WSAAPI WSAAdvertiseProvider(const GUID *puuidProviderId, const LPCNSPV2_ROUTINE *pNSPv2Routine)
 {
@@ -234,75 +227,9 @@ int WSAAPI WSApSetPostRoutine(void *routine)
 
 /* WSC: reading, writing and ordering the catalog. No provider is installed under a GUID. */
 
-int WSPAPI WSCSetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
-                              size_t InfoSize, DWORD Flags, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
-
-int WSPAPI WSCSetProviderInfo32(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
-                                size_t InfoSize, DWORD Flags, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
-
-int WSPAPI WSCDeinstallProvider(LPGUID lpProviderId, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
-
-int WSPAPI WSCDeinstallProvider32(LPGUID lpProviderId, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSAEINVAL);
-}
-
 /* Writing the catalog: WSANO_RECOVERY, the pages' "a Winsock catalog function failed". */
-int WSPAPI WSCInstallProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
-                              const LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
-                              LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSANO_RECOVERY);
-}
-
-int WSPAPI WSCInstallProvider64_32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
-                                   const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
-                                   DWORD dwNumberOfEntries, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSANO_RECOVERY);
-}
-
-int WSPAPI WSCInstallProviderAndChains64_32(
-    const LPGUID lpProviderId, const LPWSTR lpszProviderDllPath, const LPWSTR lpszProviderDllPath32,
-    const LPWSTR lpszLspName, DWORD dwServiceFlags, const LPWSAPROTOCOL_INFO lpProtocolInfoList,
-    DWORD dwNumberOfEntries, LPDWORD lpdwCatalogEntryId, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSANO_RECOVERY);
-}
-
-int WSPAPI WSCUpdateProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
-                             const LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
-                             LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSANO_RECOVERY);
-}
-
-int WSPAPI WSCUpdateProvider32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
-                               const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
-                               DWORD dwNumberOfEntries, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSANO_RECOVERY);
-}
 
 /* These two return the error itself (ERROR_SUCCESS on success). */
-int WSPAPI WSCWriteProviderOrder(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries)
-{
-    return fail_code(WSANO_RECOVERY);
-}
-
-int WSPAPI WSCWriteProviderOrder32(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries)
-{
-    return fail_code(WSANO_RECOVERY);
-}
 
 int WSPAPI WSCWriteNameSpaceOrder(LPGUID lpProviderId, DWORD dwNumberOfEntries)
 {
@@ -367,20 +294,6 @@ INT WSPAPI WSCEnumNameSpaceProvidersEx32(LPDWORD lpdwBufferLength,
                                          LPWSANAMESPACE_INFOEXW lpnspBuffer)
 {
     return ws_fail(WSA_NOT_ENOUGH_MEMORY);
-}
-
-int WSPAPI WSCGetApplicationCategory(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
-                                     DWORD ExtraLength, DWORD *pPermittedLspCategories,
-                                     LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSANO_RECOVERY);
-}
-
-int WSPAPI WSCSetApplicationCategory(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
-                                     DWORD ExtraLength, DWORD PermittedLspCategories,
-                                     DWORD *pPrevPermLspCat, LPINT lpErrno)
-{
-    return fail_errno(lpErrno, WSANO_RECOVERY);
 }
 
 /* The socket was not made by WPUCreateSocketHandle: none is. */
