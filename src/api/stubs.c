@@ -72,94 +72,10 @@ DWORD WSAAPI ProcessSocketNotifications(HANDLE completionPort, UINT32 registrati
 /* ==== Name resolution, address strings, registration and resolution (issue 5) ==== */
 
 /* Registration and resolution (RnR): no namespace provider is loaded yet. */
-INT WSAAPI WSALookupServiceBeginA(LPWSAQUERYSETA lpqsRestrictions, DWORD dwControlFlags,
-                                  LPHANDLE lphLookup)
-{
-    return ws_fail(started_or(WSASERVICE_NOT_FOUND));
-}
-
-INT WSAAPI WSALookupServiceBeginW(LPWSAQUERYSETW lpqsRestrictions, DWORD dwControlFlags,
-                                  LPHANDLE lphLookup)
-{
-    return ws_fail(started_or(WSASERVICE_NOT_FOUND));
-}
 
 /* No lookup can have begun, so every lookup handle is invalid. */
-INT WSAAPI WSALookupServiceNextA(HANDLE hLookup, DWORD dwControlFlags, LPDWORD lpdwBufferLength,
-                                 LPWSAQUERYSETA lpqsResults)
-{
-    return ws_fail(started_or(WSA_INVALID_HANDLE));
-}
-
-INT WSAAPI WSALookupServiceNextW(HANDLE hLookup, DWORD dwControlFlags, LPDWORD lpdwBufferLength,
-                                 LPWSAQUERYSETW lpqsResults)
-{
-    return ws_fail(started_or(WSA_INVALID_HANDLE));
-}
-
-INT WSAAPI WSALookupServiceEnd(HANDLE hLookup)
-{
-    return ws_fail(started_or(WSA_INVALID_HANDLE));
-}
-
-INT WSAAPI WSANSPIoctl(HANDLE hLookup, DWORD dwControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer,
-                       LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned,
-                       LPWSACOMPLETION lpCompletion)
-{
-    return ws_fail(started_or(WSA_INVALID_HANDLE));
-}
-
-INT WSAAPI WSASetServiceA(LPWSAQUERYSETA lpqsRegInfo, WSAESETSERVICEOP essoperation,
-                          DWORD dwControlFlags)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
-
-INT WSAAPI WSASetServiceW(LPWSAQUERYSETW lpqsRegInfo, WSAESETSERVICEOP essoperation,
-                          DWORD dwControlFlags)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
-
-INT WSAAPI WSAInstallServiceClassA(LPWSASERVICECLASSINFOA lpServiceClassInfo)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
-
-INT WSAAPI WSAInstallServiceClassW(LPWSASERVICECLASSINFOW lpServiceClassInfo)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
 
 /* No service class can have been installed. */
-INT WSAAPI WSARemoveServiceClass(LPGUID lpServiceClassId)
-{
-    return ws_fail(started_or(WSATYPE_NOT_FOUND));
-}
-
-INT WSAAPI WSAGetServiceClassInfoA(LPGUID lpProviderId, LPGUID lpServiceClassId,
-                                   LPDWORD lpdwBufSize, LPWSASERVICECLASSINFOA lpServiceClassInfo)
-{
-    return ws_fail(started_or(WSATYPE_NOT_FOUND));
-}
-
-INT WSAAPI WSAGetServiceClassInfoW(LPGUID lpProviderId, LPGUID lpServiceClassId,
-                                   LPDWORD lpdwBufSize, LPWSASERVICECLASSINFOW lpServiceClassInfo)
-{
-    return ws_fail(started_or(WSATYPE_NOT_FOUND));
-}
-
-INT WSAAPI WSAGetServiceClassNameByClassIdA(LPGUID lpServiceClassId, LPSTR lpszServiceClassName,
-                                            LPDWORD lpdwBufferLength)
-{
-    return ws_fail(started_or(WSATYPE_NOT_FOUND));
-}
-
-INT WSAAPI WSAGetServiceClassNameByClassIdW(LPGUID lpServiceClassId, LPWSTR lpszServiceClassName,
-                                            LPDWORD lpdwBufferLength)
-{
-    return ws_fail(started_or(WSATYPE_NOT_FOUND));
-}
 
 /* ==== Overlapped and extension socket functions beyond WSASend/WSARecv (issue 3) ==== */
 
@@ -198,15 +114,6 @@ int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF lpInboundDisconnectData)
 /* The protocol catalog is not built yet. */
 
 /* Namespace provider version 2 registration: nothing can be advertised yet. */
-INT WSAAPI WSAAdvertiseProvider(const GUID *puuidProviderId, const LPCNSPV2_ROUTINE *pNSPv2Routine)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
-
-INT WSPAPI WSAUnadvertiseProvider(const GUID *puuidProviderId)
-{
-    return ws_fail(started_or(WSAEINVAL));
-}
 
 INT WSPAPI WSAProviderCompleteAsyncCall(HANDLE hAsyncCall, INT iRetCode)
 {
@@ -230,71 +137,6 @@ int WSAAPI WSApSetPostRoutine(void *routine)
 /* Writing the catalog: WSANO_RECOVERY, the pages' "a Winsock catalog function failed". */
 
 /* These two return the error itself (ERROR_SUCCESS on success). */
-
-int WSPAPI WSCWriteNameSpaceOrder(LPGUID lpProviderId, DWORD dwNumberOfEntries)
-{
-    return fail_code(WSANO_RECOVERY);
-}
-
-int WSPAPI WSCWriteNameSpaceOrder32(LPGUID lpProviderId, DWORD dwNumberOfEntries)
-{
-    return fail_code(WSANO_RECOVERY);
-}
-
-INT WSPAPI WSCInstallNameSpace(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
-                               DWORD dwVersion, LPGUID lpProviderId)
-{
-    return ws_fail(WSANO_RECOVERY);
-}
-
-INT WSPAPI WSCInstallNameSpace32(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
-                                 DWORD dwVersion, LPGUID lpProviderId)
-{
-    return ws_fail(WSANO_RECOVERY);
-}
-
-int WSAAPI WSCInstallNameSpaceEx(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
-                                 DWORD dwVersion, LPGUID lpProviderId, LPBLOB lpProviderInfo)
-{
-    return ws_fail(WSANO_RECOVERY);
-}
-
-int WSAAPI WSCInstallNameSpaceEx32(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
-                                   DWORD dwVersion, LPGUID lpProviderId, LPBLOB lpProviderInfo)
-{
-    return ws_fail(WSANO_RECOVERY);
-}
-
-INT WSPAPI WSCUnInstallNameSpace(LPGUID lpProviderId)
-{
-    return ws_fail(WSAEINVAL);
-}
-
-INT WSPAPI WSCUnInstallNameSpace32(LPGUID lpProviderId)
-{
-    return ws_fail(WSAEINVAL);
-}
-
-INT WSPAPI WSCEnableNSProvider(LPGUID lpProviderId, BOOL fEnable)
-{
-    return ws_fail(WSAEINVAL);
-}
-
-INT WSPAPI WSCEnableNSProvider32(LPGUID lpProviderId, BOOL fEnable)
-{
-    return ws_fail(WSAEINVAL);
-}
-
-INT WSAAPI WSCEnumNameSpaceProviders32(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOW lpnspBuffer)
-{
-    return ws_fail(WSA_NOT_ENOUGH_MEMORY);
-}
-
-INT WSPAPI WSCEnumNameSpaceProvidersEx32(LPDWORD lpdwBufferLength,
-                                         LPWSANAMESPACE_INFOEXW lpnspBuffer)
-{
-    return ws_fail(WSA_NOT_ENOUGH_MEMORY);
-}
 
 /* The socket was not made by WPUCreateSocketHandle: none is. */
 int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, DWORD dwError,
