@@ -17,7 +17,10 @@
     "192.0.2.7    v4only.test\n"                                                                   \
     "2001:db8::7  v6only.test\n"                                                                   \
     "fd00::8      both.test\n"                                                                     \
-    "10.1.2.8     both.test\n"
+    "10.1.2.8     both.test\n"                                                                     \
+    "127.0.0.9    order.test\n"                                                                    \
+    "2001:db8::9  order.test\n"                                                                    \
+    "::1          order.test\n"
 #define SERVICES_TEXT                                                                              \
     "# the test's services file\n"                                                                 \
     "openws2-echo     4444/tcp   oecho\n"                                                          \
@@ -418,17 +421,53 @@ static void test_getaddrinfo_empty_node_is_the_local_host_name(void **state)
 
 /* ---- the hosts file ---- */
 
+/* What the machine's own addresses (its name's, loopback aside) say about the order RFC 6724
+   gives: an IPv4 address, any IPv6 address, an IPv6 address of the policy table's default
+   label (global unicast: not link-local, unique-local, 6to4, Teredo or the old ranges). */
+struct machine {
+    int v4, v6, v6_global;
+};
+
+static struct machine machine_addresses(void)
+{
+    struct machine m = {0, 0, 0};
+    ADDRINFOA *all = NULL, *p;
+    assert_int_equal(getaddrinfo("", NULL, NULL, &all), 0);
+    for (p = all; p; p = p->ai_next) {
+        if (p->ai_family == AF_INET && ((const SOCKADDR_IN *)p->ai_addr)->sin_addr.s_net != 127)
+            m.v4 = 1;
+        if (p->ai_family == AF_INET6) {
+            const IN6_ADDR *a = &((const SOCKADDR_IN6 *)p->ai_addr)->sin6_addr;
+            const BYTE *b = a->s6_addr;
+            if (IN6_IS_ADDR_LOOPBACK(a)) continue;
+            m.v6 = 1;
+            if (!IN6_IS_ADDR_LINKLOCAL(a) && !IN6_IS_ADDR_SITELOCAL(a) && (b[0] & 0xfe) != 0xfc &&
+                !(b[0] == 0x20 && b[1] == 0x02) &&
+                !(b[0] == 0x20 && b[1] == 0x01 && !b[2] && !b[3]) &&
+                !(b[0] == 0x3f && b[1] == 0xfe) && !IN6_IS_ADDR_V4MAPPED(a) && b[0])
+                m.v6_global = 1;
+        }
+    }
+    freeaddrinfo(all);
+    return m;
+}
+
 static void test_getaddrinfo_finds_hosts_file_names_and_aliases(void **state)
 {
-    ADDRINFOA *res = NULL;
+    ADDRINFOA *res = NULL, *v6, *v4;
     ADDRINFOA h = make_hints(AI_CANONNAME, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP);
+    struct machine m = machine_addresses();
+    /* RFC 6724: a global IPv6 destination ranks above IPv4 when a global IPv6 source can reach
+       it (precedence 40 against 35), or when no IPv4 source can reach the other. */
+    int v6_first = m.v6_global || !m.v4;
     (void)state;
-    /* IPv6 global unicast ranks above IPv4 (RFC 6724's default policy). */
     expect_failure("alpha.test", "http", NULL, EAI_SERVICE); /* not in the test's services */
     assert_int_equal(getaddrinfo("alpha.test", "4444", NULL, &res), 0);
     assert_int_equal(count_entries(res), 2);
-    check_v6(res, "2001:db8::5", 4444, 0, 0, 0);
-    check_v4(res->ai_next, "10.1.2.3", 4444, 0, 0);
+    v6 = v6_first ? res : res->ai_next;
+    v4 = v6_first ? res->ai_next : res;
+    check_v6(v6, "2001:db8::5", 4444, 0, 0, 0);
+    check_v4(v4, "10.1.2.3", 4444, 0, 0);
     assert_null(res->ai_canonname);
     freeaddrinfo(res);
 
@@ -437,7 +476,7 @@ static void test_getaddrinfo_finds_hosts_file_names_and_aliases(void **state)
     assert_non_null(res->ai_canonname);
     assert_string_equal(res->ai_canonname, "alpha.test");
     assert_null(res->ai_next->ai_canonname);
-    check_v6(res, "2001:db8::5", 0, 0, SOCK_STREAM, IPPROTO_TCP);
+    check_v6(v6_first ? res : res->ai_next, "2001:db8::5", 0, 0, SOCK_STREAM, IPPROTO_TCP);
     freeaddrinfo(res);
 
     /* An alias matches the lines that carry it. */
@@ -447,11 +486,33 @@ static void test_getaddrinfo_finds_hosts_file_names_and_aliases(void **state)
     check_v4(res, "10.1.2.3", 0, SOCK_STREAM, IPPROTO_TCP);
     freeaddrinfo(res);
 
-    /* Unique-local IPv6 ranks below IPv4. */
+    /* Unique-local IPv6 ranks below IPv4 (precedence 3), unless only IPv6 can reach it. */
     assert_int_equal(getaddrinfo("both.test", NULL, NULL, &res), 0);
     assert_int_equal(count_entries(res), 2);
-    check_v4(res, "10.1.2.8", 0, 0, 0);
-    check_v6(res->ai_next, "fd00::8", 0, 0, 0, 0);
+    v6_first = !m.v4 && m.v6;
+    check_v4(v6_first ? res->ai_next : res, "10.1.2.8", 0, 0, 0);
+    check_v6(v6_first ? res : res->ai_next, "fd00::8", 0, 0, 0, 0);
+    freeaddrinfo(res);
+}
+
+/* Loopback first (precedence 50, reached from loopback); a global IPv6 destination before an
+   IPv4 loopback one only if a global IPv6 source reaches it (otherwise its scope or label does
+   not match its source's, RFC 6724 rules 2 and 5). */
+static void test_getaddrinfo_orders_addresses_by_RFC_6724_against_the_machines_sources(void **s)
+{
+    ADDRINFOA *res = NULL;
+    struct machine m = machine_addresses();
+    (void)s;
+    assert_int_equal(getaddrinfo("order.test", NULL, NULL, &res), 0);
+    assert_int_equal(count_entries(res), 3);
+    check_v6(res, "::1", 0, 0, 0, 0);
+    if (m.v6_global) {
+        check_v6(res->ai_next, "2001:db8::9", 0, 0, 0, 0);
+        check_v4(res->ai_next->ai_next, "127.0.0.9", 0, 0, 0);
+    } else {
+        check_v4(res->ai_next, "127.0.0.9", 0, 0, 0);
+        check_v6(res->ai_next->ai_next, "2001:db8::9", 0, 0, 0, 0);
+    }
     freeaddrinfo(res);
 }
 
@@ -505,6 +566,8 @@ static void test_getaddrinfo_AI_V4MAPPED_and_AI_ALL_map_ipv4_addresses(void **st
 {
     ADDRINFOA *res = NULL;
     ADDRINFOA h = make_hints(AI_V4MAPPED, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+    struct machine m;
+    int v6_first;
     (void)state;
     assert_int_equal(getaddrinfo("v4only.test", NULL, &h, &res), 0);
     assert_int_equal(count_entries(res), 1);
@@ -517,12 +580,14 @@ static void test_getaddrinfo_AI_V4MAPPED_and_AI_ALL_map_ipv4_addresses(void **st
     check_v6(res, "2001:db8::5", 0, 0, SOCK_DGRAM, IPPROTO_UDP);
     freeaddrinfo(res);
 
-    /* ...and AI_ALL adds the mapped IPv4 ones too. */
+    /* ...and AI_ALL adds the mapped IPv4 ones too, ordered as IPv4 (RFC 6724). */
     h.ai_flags |= AI_ALL;
     assert_int_equal(getaddrinfo("alpha.test", NULL, &h, &res), 0);
     assert_int_equal(count_entries(res), 2);
-    check_v6(res, "2001:db8::5", 0, 0, SOCK_DGRAM, IPPROTO_UDP);
-    check_v6(res->ai_next, "::ffff:10.1.2.3", 0, 0, SOCK_DGRAM, IPPROTO_UDP);
+    m = machine_addresses();
+    v6_first = m.v6_global || !m.v4;
+    check_v6(v6_first ? res : res->ai_next, "2001:db8::5", 0, 0, SOCK_DGRAM, IPPROTO_UDP);
+    check_v6(v6_first ? res->ai_next : res, "::ffff:10.1.2.3", 0, 0, SOCK_DGRAM, IPPROTO_UDP);
     freeaddrinfo(res);
 
     /* AI_V4MAPPED is ignored for other families. */
@@ -576,8 +641,9 @@ static void test_getaddrinfo_AI_ADDRCONFIG_keeps_only_configured_families(void *
         if (p->ai_family == AF_INET && ((const SOCKADDR_IN *)p->ai_addr)->sin_addr.s_net != 127)
             v4 = 1;
         if (p->ai_family == AF_INET6 &&
-            !IN6_IS_ADDR_LOOPBACK(&((const SOCKADDR_IN6 *)p->ai_addr)->sin6_addr))
-            v6 = 1;
+            !IN6_IS_ADDR_LOOPBACK(&((const SOCKADDR_IN6 *)p->ai_addr)->sin6_addr) &&
+            !IN6_IS_ADDR_LINKLOCAL(&((const SOCKADDR_IN6 *)p->ai_addr)->sin6_addr))
+            v6 = 1; /* a global address: link-local ones do not count */
     }
     freeaddrinfo(all);
     ret = getaddrinfo("alpha.test", NULL, &h, &res);
@@ -820,11 +886,14 @@ static void test_GetAddrInfoExW_async_with_an_event_completes_through_the_overla
     assert_ptr_equal(ov.Pointer, &res);
     assert_ptr_equal(ov.hEvent, event);
     assert_non_null(res);
-    assert_int_equal(res->ai_family, AF_INET6);
     assert_non_null(ex_next(res));
-    assert_int_equal(ex_next(res)->ai_family, AF_INET);
-    assert_int_equal(ntohs(((SOCKADDR_IN *)ex_next(res)->ai_addr)->sin_port), 4444);
     assert_null(ex_next(ex_next(res)));
+    /* One of each family, in the order RFC 6724 gives on this machine. */
+    assert_int_equal(res->ai_family + ex_next(res)->ai_family, AF_INET + AF_INET6);
+    if (res->ai_family == AF_INET)
+        assert_int_equal(ntohs(((SOCKADDR_IN *)res->ai_addr)->sin_port), 4444);
+    else
+        assert_int_equal(ntohs(((SOCKADDR_IN *)ex_next(res)->ai_addr)->sin_port), 4444);
     FreeAddrInfoExW(res);
 
     /* A name nobody knows fails through the overlapped too. */
@@ -993,6 +1062,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_getaddrinfo_localhost_gives_ipv6_then_ipv4_loopback),
     cmocka_unit_test(test_getaddrinfo_empty_node_is_the_local_host_name),
     cmocka_unit_test(test_getaddrinfo_finds_hosts_file_names_and_aliases),
+    cmocka_unit_test(test_getaddrinfo_orders_addresses_by_RFC_6724_against_the_machines_sources),
     cmocka_unit_test(test_getaddrinfo_ignores_AI_PASSIVE_and_a_root_dot_with_a_node),
     cmocka_unit_test(test_getaddrinfo_with_unreadable_strings_fails_with_WSAEFAULT),
     cmocka_unit_test(test_getaddrinfo_unknown_name_fails_with_EAI_NONAME),

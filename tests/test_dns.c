@@ -8,6 +8,10 @@
  *   alpha.dns.test   A 127.0.0.5
  *   cname.dns.test   CNAME alpha.dns.test, then its A record
  *   slow.dns.test    A 127.0.0.6, three seconds late
+ *   xn--bcher-kva.dns.test (the IDNA form of "bücher.dns.test")   A 127.0.0.7
+ *   192.0.2.5        PTR ptr.dns.test (5.2.0.192.in-addr.arpa)
+ *   2001:db8::5      PTR six.dns.test (its ip6.arpa name)
+ *   192.0.2.7        PTR xn--bcher-kva.dns.test
  *   anything else    NXDOMAIN; AAAA questions for the names above get no records
  */
 #include "ws_test.h"
@@ -80,13 +84,21 @@ static int put_record(unsigned char *out, const char *name, int type, const void
     return n + data_len;
 }
 
+/* "bücher.dns.test" as DNS knows it (IDNA's ASCII-compatible encoding). */
+static const char bucher_ace[] = "xn--bcher-kva.dns.test";
+static const WCHAR bucher[] = L"b\u00fccher.dns.test";
+
+/* The reverse-lookup name of 2001:db8::5: its nibbles, last first, under ip6.arpa. */
+static const char ipv6_ptr_name[] =
+    "5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa";
+
 static DWORD WINAPI dns_server(void *arg)
 {
     (void)arg;
     for (;;) {
         unsigned char msg[512], reply[512];
         struct sockaddr_in from;
-        int from_len = sizeof(from), len, off, qtype, n, answers = 0, rcode = 0;
+        int from_len = sizeof(from), len, off, qtype, n, answers = 0, additional = 0, rcode = 0;
         char name[256];
         IN_ADDR a;
 
@@ -103,6 +115,27 @@ static DWORD WINAPI dns_server(void *arg)
                 answers = 1;
             }
             if (name[0] == 's') Sleep(3000);
+        } else if (!strcmp(name, bucher_ace)) {
+            if (qtype == 1) {
+                a.s_addr = inet_addr("127.0.0.7");
+                n += put_record(reply + n, NULL, 1, &a, 4);
+                answers = 1;
+            }
+        } else if (!strcmp(name, "5.2.0.192.in-addr.arpa") || !strcmp(name, ipv6_ptr_name) ||
+                   !strcmp(name, "7.2.0.192.in-addr.arpa")) {
+            if (qtype == 12) {
+                const char *target = !strcmp(name, ipv6_ptr_name)              ? "six.dns.test"
+                                     : !strcmp(name, "5.2.0.192.in-addr.arpa") ? "ptr.dns.test"
+                                                                               : bucher_ace;
+                unsigned char data[64];
+                n += put_record(reply + n, NULL, 12, data, put_name(data, target));
+                answers = 1;
+                /* The target's address as additional data, as servers may give it. (Wine's
+                   dnsapi cannot read a name that ends the message: something must follow.) */
+                a.s_addr = inet_addr("192.0.2.5");
+                n += put_record(reply + n, target, 1, &a, 4);
+                additional = 1;
+            }
         } else if (!strcmp(name, "cname.dns.test")) {
             unsigned char target[64];
             int target_len = put_name(target, "alpha.dns.test");
@@ -119,7 +152,8 @@ static DWORD WINAPI dns_server(void *arg)
         reply[2] = 0x84 | (msg[2] & 0x01); /* a response, authoritative, RD copied */
         reply[3] = 0x80 | rcode;           /* RA */
         reply[6] = 0, reply[7] = (unsigned char)answers;
-        reply[8] = reply[9] = reply[10] = reply[11] = 0;
+        reply[8] = reply[9] = reply[10] = 0;
+        reply[11] = (unsigned char)additional;
         sendto(server, (const char *)reply, n, 0, (struct sockaddr *)&from, from_len);
     }
 }
@@ -127,6 +161,7 @@ static DWORD WINAPI dns_server(void *arg)
 static int dns_setup(void **state)
 {
     struct sockaddr_in addr = {0};
+    BOOL bound = FALSE;
     HKEY key;
 
     if (ws_test_startup(state)) return -1;
@@ -134,7 +169,13 @@ static int dns_setup(void **state)
     addr.sin_family = AF_INET;
     addr.sin_port = htons(53);
     addr.sin_addr.s_addr = inet_addr(SERVER_ADDR);
-    if (server == INVALID_SOCKET || bind(server, (struct sockaddr *)&addr, sizeof(addr))) {
+    /* Another build's test program may hold the port for a while: wait for it, bounded. */
+    for (int i = 0; server != INVALID_SOCKET && !bound && i < 240; i++) {
+        bound = !bind(server, (struct sockaddr *)&addr, sizeof(addr));
+        if (!bound && WSAGetLastError() != WSAEADDRINUSE) break;
+        if (!bound) Sleep(500);
+    }
+    if (!bound) {
         print_error("cannot serve DNS on " SERVER_ADDR ":53 (error %d); the tests run as root\n",
                     WSAGetLastError());
         return -1;
@@ -225,6 +266,26 @@ static void test_gethostbyname_asks_DNS_for_names_the_files_do_not_know(void **s
     assert_int_equal(WSAGetLastError(), WSAHOST_NOT_FOUND);
 }
 
+/* A name DNS knows only with IPv4 addresses, asked for IPv6: WSANO_DATA, whether or not this
+   machine can use IPv6 (without a global IPv6 address Windows does not ask for AAAA records). */
+static void test_a_name_without_IPv6_addresses_asked_for_AF_INET6_fails_with_WSANO_DATA(void **s)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    (void)s;
+    hints.ai_family = AF_INET6;
+    assert_int_equal(getaddrinfo("alpha.dns.test", NULL, &hints, &res), WSANO_DATA);
+    assert_int_equal(WSAGetLastError(), WSANO_DATA);
+    assert_null(res);
+    assert_int_equal(getaddrinfo("missing.dns.test", NULL, &hints, &res), WSAHOST_NOT_FOUND);
+    /* With AI_V4MAPPED the IPv4 address comes back mapped. */
+    hints.ai_flags = AI_V4MAPPED;
+    assert_int_equal(getaddrinfo("alpha.dns.test", NULL, &hints, &res), 0);
+    assert_non_null(res);
+    assert_int_equal(res->ai_family, AF_INET6);
+    assert_true(IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)res->ai_addr)->sin6_addr));
+    freeaddrinfo(res);
+}
+
 /* AI_CANONNAME follows the CNAME chain to the name that holds the address. */
 static void test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain(void **state)
 {
@@ -282,13 +343,260 @@ static void test_GetAddrInfoExCancel_ends_a_slow_query(void **state)
     Sleep(3500);
 }
 
+/* ---- address to name: PTR records ---- */
+
+static SOCKADDR_IN v4(const char *text, USHORT port)
+{
+    SOCKADDR_IN sin = {0};
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(port);
+    sin.sin_addr.s_addr = inet_addr(text);
+    return sin;
+}
+
+static SOCKADDR_IN6 v6(const char *text, USHORT port)
+{
+    SOCKADDR_IN6 sin6 = {0};
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = htons(port);
+    assert_int_equal(inet_pton(AF_INET6, text, &sin6.sin6_addr), 1);
+    return sin6;
+}
+
+static void test_getnameinfo_asks_DNS_for_the_name_of_an_address(void **state)
+{
+    SOCKADDR_IN sin = v4("192.0.2.5", 80);
+    SOCKADDR_IN6 sin6 = v6("2001:db8::5", 80);
+    char host[NI_MAXHOST], serv[NI_MAXSERV];
+    WCHAR whost[NI_MAXHOST];
+    LONG before = queries;
+    (void)state;
+
+    WSASetLastError(0xdeadbeef);
+    assert_int_equal(getnameinfo((SOCKADDR *)&sin, sizeof(sin), host, sizeof(host), serv,
+                                 sizeof(serv), NI_NUMERICSERV),
+                     0);
+    assert_int_equal((DWORD)WSAGetLastError(), 0xdeadbeef); /* success leaves it alone */
+    assert_string_equal(host, "ptr.dns.test");
+    assert_string_equal(serv, "80");
+    assert_true(queries > before);
+
+    assert_int_equal(
+        getnameinfo((SOCKADDR *)&sin6, sizeof(sin6), host, sizeof(host), NULL, 0, NI_NAMEREQD), 0);
+    assert_string_equal(host, "six.dns.test");
+
+    assert_int_equal(
+        GetNameInfoW((SOCKADDR *)&sin, sizeof(sin), whost, ARRAYSIZE(whost), NULL, 0, NI_NAMEREQD),
+        0);
+    assert_true(!wcscmp(whost, L"ptr.dns.test"));
+}
+
+static void test_getnameinfo_of_an_address_DNS_does_not_know_is_numeric_unless_NI_NAMEREQD(
+    void **state)
+{
+    SOCKADDR_IN sin = v4("192.0.2.99", 7);
+    SOCKADDR_IN6 sin6 = v6("2001:db8::99", 7);
+    char host[NI_MAXHOST];
+    WCHAR whost[NI_MAXHOST];
+    (void)state;
+
+    assert_int_equal(getnameinfo((SOCKADDR *)&sin, sizeof(sin), host, sizeof(host), NULL, 0, 0), 0);
+    assert_string_equal(host, "192.0.2.99");
+    assert_int_equal(getnameinfo((SOCKADDR *)&sin6, sizeof(sin6), host, sizeof(host), NULL, 0, 0),
+                     0);
+    assert_string_equal(host, "2001:db8::99");
+
+    assert_wsa_error(
+        getnameinfo((SOCKADDR *)&sin, sizeof(sin), host, sizeof(host), NULL, 0, NI_NAMEREQD),
+        EAI_NONAME, WSAHOST_NOT_FOUND);
+    assert_wsa_error(GetNameInfoW((SOCKADDR *)&sin6, sizeof(sin6), whost, ARRAYSIZE(whost), NULL, 0,
+                                  NI_NAMEREQD),
+                     EAI_NONAME, WSAHOST_NOT_FOUND);
+}
+
+static void test_getnameinfo_with_NI_NUMERICHOST_does_not_ask_DNS(void **state)
+{
+    SOCKADDR_IN sin = v4("192.0.2.5", 80);
+    char host[NI_MAXHOST];
+    LONG before = queries;
+    (void)state;
+
+    assert_int_equal(
+        getnameinfo((SOCKADDR *)&sin, sizeof(sin), host, sizeof(host), NULL, 0, NI_NUMERICHOST), 0);
+    assert_string_equal(host, "192.0.2.5");
+    assert_int_equal(queries, before);
+}
+
+static void test_gethostbyaddr_asks_DNS_for_the_name_of_an_address(void **state)
+{
+    IN_ADDR addr;
+    IN6_ADDR addr6;
+    struct hostent *h;
+    (void)state;
+
+    addr.s_addr = inet_addr("192.0.2.5");
+    h = gethostbyaddr((const char *)&addr, sizeof(addr), AF_INET);
+    assert_non_null(h);
+    assert_string_equal(h->h_name, "ptr.dns.test");
+    assert_int_equal(h->h_addrtype, AF_INET);
+    assert_int_equal(h->h_length, 4);
+    assert_memory_equal(h->h_addr_list[0], &addr, 4);
+    assert_null(h->h_addr_list[1]);
+    assert_null(h->h_aliases[0]);
+
+    assert_int_equal(inet_pton(AF_INET6, "2001:db8::5", &addr6), 1);
+    h = gethostbyaddr((const char *)&addr6, sizeof(addr6), AF_INET6);
+    assert_non_null(h);
+    assert_string_equal(h->h_name, "six.dns.test");
+    assert_int_equal(h->h_addrtype, AF_INET6);
+    assert_memory_equal(h->h_addr_list[0], &addr6, 16);
+}
+
+static void test_gethostbyaddr_of_an_address_DNS_does_not_know_fails_with_WSAHOST_NOT_FOUND(
+    void **state)
+{
+    IN_ADDR addr;
+    (void)state;
+    addr.s_addr = inet_addr("192.0.2.99");
+    WSASetLastError(0);
+    assert_null(gethostbyaddr((const char *)&addr, sizeof(addr), AF_INET));
+    assert_int_equal(WSAGetLastError(), WSAHOST_NOT_FOUND);
+}
+
+/* WSAAsyncGetHostByAddr asks DNS as gethostbyaddr does; the reply is posted to a window. */
+static void test_WSAAsyncGetHostByAddr_asks_DNS_for_the_name_of_an_address(void **state)
+{
+    char buffer[MAXGETHOSTSTRUCT];
+    struct hostent *h = (struct hostent *)buffer;
+    WNDCLASSA wc = {0};
+    IN_ADDR addr;
+    HANDLE handle;
+    HWND window;
+    MSG msg;
+    DWORD start = GetTickCount();
+    BOOL replied = FALSE;
+    (void)state;
+
+    wc.lpfnWndProc = DefWindowProcA;
+    wc.hInstance = GetModuleHandleA(NULL);
+    wc.lpszClassName = "openws2-dns-test";
+    RegisterClassA(&wc);
+    window = CreateWindowA(wc.lpszClassName, "", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
+    assert_non_null(window);
+
+    addr.s_addr = inet_addr("192.0.2.5");
+    handle = WSAAsyncGetHostByAddr(window, WM_USER + 5, (const char *)&addr, sizeof(addr), AF_INET,
+                                   buffer, sizeof(buffer));
+    assert_non_null(handle);
+    while (!replied && GetTickCount() - start < 30000) {
+        while (!replied && PeekMessageA(&msg, window, WM_USER + 5, WM_USER + 5, PM_REMOVE))
+            replied = msg.wParam == (WPARAM)handle;
+        if (!replied) MsgWaitForMultipleObjectsEx(0, NULL, 1000, QS_POSTMESSAGE, 0);
+    }
+    assert_true(replied);
+    assert_int_equal(WSAGETASYNCERROR(msg.lParam), 0);
+    assert_string_equal(h->h_name, "ptr.dns.test");
+    assert_memory_equal(h->h_addr_list[0], &addr, 4);
+    DestroyWindow(window);
+}
+
+/* ---- internationalized names ---- */
+
+static void test_GetAddrInfoW_asks_DNS_for_a_Unicode_name_in_its_IDNA_form(void **state)
+{
+    ADDRINFOW hints = {0}, *res = NULL;
+    ADDRINFOEXW hints_ex = {0}, *res_ex = NULL;
+    (void)state;
+
+    hints.ai_family = AF_INET;
+    hints.ai_flags = AI_CANONNAME;
+    assert_int_equal(GetAddrInfoW(bucher, NULL, &hints, &res), 0);
+    assert_non_null(res);
+    assert_int_equal(((SOCKADDR_IN *)res->ai_addr)->sin_addr.s_addr, inet_addr("127.0.0.7"));
+    /* The canonical name comes back in Unicode. */
+    assert_non_null(res->ai_canonname);
+    assert_true(!wcscmp(res->ai_canonname, bucher));
+    FreeAddrInfoW(res);
+
+    hints_ex.ai_family = AF_INET;
+    assert_int_equal(
+        GetAddrInfoExW(bucher, NULL, NS_DNS, NULL, &hints_ex, &res_ex, NULL, NULL, NULL, NULL), 0);
+    assert_non_null(res_ex);
+    assert_int_equal(((SOCKADDR_IN *)res_ex->ai_addr)->sin_addr.s_addr, inet_addr("127.0.0.7"));
+    FreeAddrInfoExW(res_ex);
+}
+
+static void test_AI_DISABLE_IDN_ENCODING_sends_the_Unicode_name_as_it_is(void **state)
+{
+    ADDRINFOW hints = {0}, *res = (ADDRINFOW *)(ULONG_PTR)0x1234;
+    (void)state;
+    hints.ai_family = AF_INET;
+    hints.ai_flags = AI_DISABLE_IDN_ENCODING;
+    WSASetLastError(0xdeadbeef);
+    assert_int_equal(GetAddrInfoW(bucher, NULL, &hints, &res), WSAHOST_NOT_FOUND);
+    assert_int_equal(WSAGetLastError(), WSAHOST_NOT_FOUND);
+    assert_null(res);
+}
+
+/* The ANSI forms do no IDN conversion: the ASCII form is looked up and reported as it is. */
+static void test_getaddrinfo_reports_an_IDNA_name_as_DNS_gives_it(void **state)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    ADDRINFOW hintsw = {0}, *resw = NULL;
+    (void)state;
+    hints.ai_family = AF_INET;
+    hints.ai_flags = AI_CANONNAME;
+    assert_int_equal(getaddrinfo(bucher_ace, NULL, &hints, &res), 0);
+    assert_non_null(res);
+    assert_string_equal(res->ai_canonname, bucher_ace);
+    freeaddrinfo(res);
+
+    /* A UTF-16 question in the ASCII form gets the Unicode canonical name. */
+    hintsw.ai_family = AF_INET;
+    hintsw.ai_flags = AI_CANONNAME;
+    assert_int_equal(GetAddrInfoW(L"xn--bcher-kva.dns.test", NULL, &hintsw, &resw), 0);
+    assert_non_null(resw);
+    assert_true(!wcscmp(resw->ai_canonname, bucher));
+    FreeAddrInfoW(resw);
+}
+
+static void test_GetNameInfoW_gives_an_IDNA_name_in_Unicode(void **state)
+{
+    SOCKADDR_IN sin = v4("192.0.2.7", 0);
+    WCHAR whost[NI_MAXHOST];
+    char host[NI_MAXHOST];
+    (void)state;
+
+    assert_int_equal(
+        GetNameInfoW((SOCKADDR *)&sin, sizeof(sin), whost, ARRAYSIZE(whost), NULL, 0, NI_NAMEREQD),
+        0);
+    assert_true(!wcscmp(whost, bucher));
+    assert_int_equal(
+        getnameinfo((SOCKADDR *)&sin, sizeof(sin), host, sizeof(host), NULL, 0, NI_NAMEREQD), 0);
+    assert_string_equal(host, bucher_ace);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_getaddrinfo_asks_the_configured_DNS_server),
         cmocka_unit_test(test_an_unknown_name_fails_with_WSAHOST_NOT_FOUND),
         cmocka_unit_test(test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain),
+        cmocka_unit_test(
+            test_a_name_without_IPv6_addresses_asked_for_AF_INET6_fails_with_WSANO_DATA),
         cmocka_unit_test(test_gethostbyname_asks_DNS_for_names_the_files_do_not_know),
+        cmocka_unit_test(test_getnameinfo_asks_DNS_for_the_name_of_an_address),
+        cmocka_unit_test(
+            test_getnameinfo_of_an_address_DNS_does_not_know_is_numeric_unless_NI_NAMEREQD),
+        cmocka_unit_test(test_getnameinfo_with_NI_NUMERICHOST_does_not_ask_DNS),
+        cmocka_unit_test(test_gethostbyaddr_asks_DNS_for_the_name_of_an_address),
+        cmocka_unit_test(
+            test_gethostbyaddr_of_an_address_DNS_does_not_know_fails_with_WSAHOST_NOT_FOUND),
+        cmocka_unit_test(test_WSAAsyncGetHostByAddr_asks_DNS_for_the_name_of_an_address),
+        cmocka_unit_test(test_GetAddrInfoW_asks_DNS_for_a_Unicode_name_in_its_IDNA_form),
+        cmocka_unit_test(test_AI_DISABLE_IDN_ENCODING_sends_the_Unicode_name_as_it_is),
+        cmocka_unit_test(test_getaddrinfo_reports_an_IDNA_name_as_DNS_gives_it),
+        cmocka_unit_test(test_GetNameInfoW_gives_an_IDNA_name_in_Unicode),
         cmocka_unit_test(test_GetAddrInfoExW_times_out_on_a_slow_answer),
         cmocka_unit_test(test_GetAddrInfoExCancel_ends_a_slow_query),
     };

@@ -14,7 +14,7 @@
  */
 #include "openws2/core.h"
 #include "../resolve/db.h"
-#include <windns.h>
+#include "../resolve/dns.h"
 
 /* The completion routine of an asynchronous GetAddrInfoEx (the SDK headers of the build declare
    the parameter as an opaque pointer). */
@@ -249,24 +249,6 @@ static bool note_configured(void *ctx, int family, const void *addr, ULONG scope
 
 /* ---- DNS ---- */
 
-typedef DNS_STATUS(WINAPI *dns_query_fn)(PCWSTR name, WORD type, DWORD options, PIP4_ARRAY servers,
-                                         PDNS_RECORDW *results, PVOID *reserved);
-typedef VOID(WINAPI *dns_free_fn)(PVOID data, DNS_FREE_TYPE type);
-static dns_query_fn dns_query;
-static dns_free_fn dns_free;
-static INIT_ONCE dns_once = INIT_ONCE_STATIC_INIT;
-
-static BOOL CALLBACK dns_load(PINIT_ONCE once, void *param, void **ctx)
-{
-    HMODULE module = LoadLibraryW(L"dnsapi.dll");
-    (void)once, (void)param, (void)ctx;
-    if (module) {
-        dns_free = (dns_free_fn)(void *)GetProcAddress(module, "DnsFree");
-        if (dns_free) dns_query = (dns_query_fn)(void *)GetProcAddress(module, "DnsQuery_W");
-    }
-    return TRUE;
-}
-
 /* Names DNS must never be asked about: the special-use domain "invalid" (RFC 6761). */
 static bool dns_refuses(const char *name)
 {
@@ -277,37 +259,98 @@ static bool dns_refuses(const char *name)
     return len > n && !_strnicmp(name + len - n, suffix, n);
 }
 
+/* ---- internationalized names (the UTF-16 forms) ---- */
+
+typedef int(WINAPI *idn_fn)(DWORD flags, const WCHAR *in, int in_len, WCHAR *out, int out_len);
+static idn_fn idn_to_ascii, idn_to_unicode;
+static INIT_ONCE idn_once = INIT_ONCE_STATIC_INIT;
+
+/* kernel32's IDN conversions, looked up on first use. */
+static BOOL CALLBACK idn_load(PINIT_ONCE once, void *param, void **ctx)
+{
+    HMODULE kernel32 = GetModuleHandleW(L"kernel32.dll");
+    (void)once, (void)param, (void)ctx;
+    if (kernel32) {
+        idn_to_ascii = (idn_fn)(void *)GetProcAddress(kernel32, "IdnToAscii");
+        idn_to_unicode = (idn_fn)(void *)GetProcAddress(kernel32, "IdnToUnicode");
+    }
+    return TRUE;
+}
+
+/* Whether the names of a request are IDN-encoded for DNS and decoded in its answer: the UTF-16
+   forms do so unless AI_DISABLE_IDN_ENCODING. */
+static bool idn_applies(const struct ai_request *rq)
+{
+    return rq->wide && !(rq->flags & AI_DISABLE_IDN_ENCODING);
+}
+
+/* NAME with its non-ASCII labels in the ASCII-compatible (punycode) form DNS knows; NAME
+   unchanged when it is all ASCII. False if it is not a valid internationalized name. */
+static bool idn_encode(WCHAR *name, size_t size)
+{
+    WCHAR out[AI_NAME_MAX];
+    const WCHAR *p;
+    int n;
+
+    for (p = name; *p && *p < 0x80; p++)
+        ;
+    if (!*p) return true;
+    InitOnceExecuteOnce(&idn_once, idn_load, NULL, NULL);
+    if (!idn_to_ascii || (n = idn_to_ascii(0, name, -1, out, ARRAY_COUNT(out))) <= 0 ||
+        (size_t)n > size)
+        return false;
+    memcpy(name, out, (size_t)n * sizeof(WCHAR));
+    return true;
+}
+
+/* A name (UTF-8) with ASCII-compatible labels ("xn--...") back in Unicode, in place; unchanged
+   if it has none or does not decode. */
+static void idn_decode(char *name, size_t size)
+{
+    WCHAR in[AI_NAME_MAX], out[AI_NAME_MAX];
+    char decoded[AI_NAME_MAX];
+    const char *p;
+    int n;
+
+    for (p = name; *p; p++)
+        if ((p == name || p[-1] == '.') && !_strnicmp(p, "xn--", 4)) break;
+    if (!*p) return;
+    InitOnceExecuteOnce(&idn_once, idn_load, NULL, NULL);
+    if (!idn_to_unicode || !MultiByteToWideChar(CP_UTF8, 0, name, -1, in, ARRAY_COUNT(in)) ||
+        (n = idn_to_unicode(0, in, -1, out, ARRAY_COUNT(out))) <= 0)
+        return;
+    if (utf8_from_wide(out, decoded, sizeof(decoded)) && strlen(decoded) < size)
+        strcpy(name, decoded);
+}
+
 /* The A and AAAA records of NAME into C. IPv6 is asked for only when this machine has a global
    IPv6 address, IPv4 unless only IPv6 can be used. 0 if anything was found, else the error. */
 static int dns_lookup(const struct ai_request *rq, struct collect *c)
 {
     static const WORD types[] = {DNS_TYPE_AAAA, DNS_TYPE_A};
     struct configured cf = {false, false, false};
-    bool no_records = false, failed = false;
+    bool no_records = false, failed = false, asked[ARRAY_COUNT(types)] = {false, false};
     WCHAR name[AI_NAME_MAX];
-    /* The servers configured in the registry, as Windows reads them; else the resolver's. */
-    struct {
-        IP4_ARRAY array;
-        IP4_ADDRESS more[7];
-    } servers;
 
-    InitOnceExecuteOnce(&dns_once, dns_load, NULL, NULL);
-    if (!dns_query || dns_refuses(rq->node)) return EAI_NONAME;
+    if (dns_refuses(rq->node)) return EAI_NONAME;
     if (!MultiByteToWideChar(CP_UTF8, 0, rq->node, -1, name, ARRAY_COUNT(name))) return EAI_NONAME;
+    if (idn_applies(rq) && !idn_encode(name, ARRAY_COUNT(name))) return EAI_NONAME;
     ws_local_addresses(NULL, AF_UNSPEC, note_configured, &cf);
-    servers.array.AddrCount = (DWORD)ws_dns_servers(servers.array.AddrArray, 8);
 
     for (size_t i = 0; i < ARRAY_COUNT(types); i++) {
         PDNS_RECORDW records = NULL, r;
         DNS_STATUS status;
-        if (types[i] == DNS_TYPE_AAAA && (rq->family == AF_INET || !cf.v6_global)) continue;
-        if (types[i] == DNS_TYPE_A && rq->family == AF_INET6 && !(rq->flags & AI_V4MAPPED))
+        if (types[i] == DNS_TYPE_AAAA ? rq->family == AF_INET || !cf.v6_global
+                                      : rq->family == AF_INET6 && !(rq->flags & AI_V4MAPPED))
             continue;
-        status = dns_query(name, types[i], DNS_QUERY_NO_NETBT | DNS_QUERY_NO_HOSTS_FILE,
-                           servers.array.AddrCount ? &servers.array : NULL, &records, NULL);
+        asked[i] = true;
+        status = ws_dns_query(name, types[i], &records);
+        if (status == DNS_ERROR_NO_DNS_SERVERS) return EAI_NONAME; /* no dnsapi */
         /* A server may deny the name for one type and answer the other: ask both, as Windows
            does, and report the name unknown only if no type found anything. */
-        if (status == DNS_ERROR_RCODE_NAME_ERROR) continue;
+        if (status == DNS_ERROR_RCODE_NAME_ERROR || status == ERROR_INVALID_NAME ||
+            status == DNS_ERROR_INVALID_NAME_CHAR || status == DNS_ERROR_NON_RFC_NAME)
+            continue; /* no such name, or one DNS cannot hold */
         if (status == DNS_INFO_NO_RECORDS) no_records = true;
         if (status) {
             failed = failed || status != DNS_INFO_NO_RECORDS;
@@ -321,31 +364,74 @@ static int dns_lookup(const struct ai_request *rq, struct collect *c)
             else if (r->wType == DNS_TYPE_AAAA)
                 collect_address(c, AF_INET6, &r->Data.AAAA.Ip6Address, 0, owner);
         }
-        dns_free(records, DnsFreeRecordList);
+        if (!c->an->count) no_records = true; /* only other records (a CNAME alone) */
+        ws_dns_free(records);
     }
     if (c->an->count) return 0;
     if (failed) return EAI_AGAIN;
-    return no_records ? WSANO_DATA : EAI_NONAME;
+    if (no_records) return WSANO_DATA;
+    /* Nothing of the types asked. The name may still exist with addresses of the other family
+       (WSANO_DATA, not WSAHOST_NOT_FOUND): Wine's dnsapi reports a name without records of a
+       type as no such name, so the types not asked tell. */
+    for (size_t i = 0; i < ARRAY_COUNT(types); i++) {
+        PDNS_RECORDW records = NULL;
+        if (asked[i] || ws_dns_query(name, types[i], &records)) continue;
+        ws_dns_free(records);
+        return WSANO_DATA;
+    }
+    return EAI_NONAME;
 }
 
-/* RFC 6724's default policy table: the precedence of a destination (IPv4 as ::ffff:0:0/96). */
-static int precedence(const SOCKADDR_INET *sa)
+/*
+ * Destination address selection (RFC 6724, section 6), as Windows orders the answers of a name:
+ * each destination is paired with the source address this machine would use for it (section
+ * 5, reduced to what decides the order: the family, the scope, the longest common prefix), then
+ * ordered by the rules that apply without routing or mobility information:
+ *   1 destinations with no usable source last; 2 matching scope first; 5 matching label first;
+ *   6 higher precedence first; 8 smaller scope first; 9 longest prefix shared with the source
+ *   first (IPv6 destinations only); 10 otherwise as found.
+ * IPv4 addresses are ::ffff:0:0/96 for the policy table.
+ */
+
+/* The address as IPv6 (IPv4 mapped). */
+static IN6_ADDR as_ipv6(const SOCKADDR_INET *sa)
 {
-    const BYTE *b;
-    if (sa->si_family == AF_INET) return 35;
-    b = sa->Ipv6.sin6_addr.s6_addr;
-    if (IN6_IS_ADDR_LOOPBACK(&sa->Ipv6.sin6_addr)) return 50;
-    if (IN6_IS_ADDR_V4MAPPED(&sa->Ipv6.sin6_addr)) return 35;
-    if (b[0] == 0x20 && b[1] == 0x02) return 30;
-    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return 5;
-    if ((b[0] & 0xfe) == 0xfc) return 3;
-    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return 1;
-    if (b[0] == 0x3f && b[1] == 0xfe) return 1;
-    if (IN6_IS_ADDR_V4COMPAT(&sa->Ipv6.sin6_addr)) return 1;
-    return 40;
+    IN6_ADDR a;
+    if (sa->si_family == AF_INET6) return sa->Ipv6.sin6_addr;
+    memset(&a, 0, sizeof(a));
+    a.s6_addr[10] = a.s6_addr[11] = 0xff;
+    memcpy(&a.s6_addr[12], &sa->Ipv4.sin_addr, 4);
+    return a;
 }
 
-/* The scope of a destination: smaller is narrower (RFC 6724 rule 8). */
+/* The default policy table: precedence and label of an address. */
+static void policy_of(const SOCKADDR_INET *sa, int *prec, int *label)
+{
+    IN6_ADDR a = as_ipv6(sa);
+    const BYTE *b = a.s6_addr;
+    static const BYTE zero[12] = {0};
+
+    if (IN6_IS_ADDR_LOOPBACK(&a))
+        *prec = 50, *label = 0;
+    else if (IN6_IS_ADDR_V4MAPPED(&a))
+        *prec = 35, *label = 4;
+    else if (b[0] == 0x20 && b[1] == 0x02)
+        *prec = 30, *label = 2;
+    else if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0)
+        *prec = 5, *label = 5;
+    else if ((b[0] & 0xfe) == 0xfc)
+        *prec = 3, *label = 13;
+    else if (!memcmp(b, zero, sizeof(zero)))
+        *prec = 1, *label = 3; /* ::/96 (compatible) */
+    else if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0)
+        *prec = 1, *label = 11;
+    else if (b[0] == 0x3f && b[1] == 0xfe)
+        *prec = 1, *label = 12;
+    else
+        *prec = 40, *label = 1;
+}
+
+/* The scope of an address: smaller is narrower (2 link-local, 5 site-local, 14 global). */
 static int scope_of(const SOCKADDR_INET *sa)
 {
     const IN6_ADDR *a;
@@ -358,23 +444,145 @@ static int scope_of(const SOCKADDR_INET *sa)
     if (IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_LINKLOCAL(a)) return 2;
     if (IN6_IS_ADDR_SITELOCAL(a)) return 5;
     if (IN6_IS_ADDR_MULTICAST(a)) return a->s6_addr[1] & 0x0f;
+    if (IN6_IS_ADDR_V4MAPPED(a)) {
+        SOCKADDR_INET v4;
+        memset(&v4, 0, sizeof(v4));
+        v4.si_family = AF_INET;
+        memcpy(&v4.Ipv4.sin_addr, &a->s6_addr[12], 4);
+        return scope_of(&v4);
+    }
     return 14;
 }
 
-/* Destination order: higher precedence first, then narrower scope; otherwise as found. */
+static bool is_loopback(const SOCKADDR_INET *sa)
+{
+    IN6_ADDR a = as_ipv6(sa);
+    return IN6_IS_ADDR_LOOPBACK(&a) || (IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127);
+}
+
+/* Bits two addresses share from the start. */
+static int common_prefix(const IN6_ADDR *a, const IN6_ADDR *b)
+{
+    int bits = 0;
+    for (int i = 0; i < 16; i++) {
+        BYTE x = a->s6_addr[i] ^ b->s6_addr[i];
+        if (!x) {
+            bits += 8;
+            continue;
+        }
+        while (!(x & 0x80)) x <<= 1, bits++;
+        break;
+    }
+    return bits;
+}
+
+/* The machine's addresses a source is chosen from. */
+struct sources {
+    int count;
+    SOCKADDR_INET addrs[AI_MAX_ADDRS];
+};
+
+static bool note_source(void *ctx, int family, const void *addr, ULONG scope_id,
+                        const char *canonical)
+{
+    struct sources *src = ctx;
+    SOCKADDR_INET *sa;
+    (void)canonical;
+    if (src->count >= AI_MAX_ADDRS) return false;
+    sa = &src->addrs[src->count++];
+    memset(sa, 0, sizeof(*sa));
+    sa->si_family = (ADDRESS_FAMILY)family;
+    if (family == AF_INET)
+        memcpy(&sa->Ipv4.sin_addr, addr, sizeof(IN_ADDR));
+    else
+        memcpy(&sa->Ipv6.sin6_addr, addr, sizeof(IN6_ADDR)), sa->Ipv6.sin6_scope_id = scope_id;
+    return true;
+}
+
+/* One destination with what the rules compare. */
+struct ranked {
+    SOCKADDR_INET dest;
+    bool usable, scope_match, label_match;
+    int prec, scope, prefix;
+    bool v6;
+};
+
+static void rank(struct ranked *r, const struct sources *src)
+{
+    IN6_ADDR d = as_ipv6(&r->dest);
+    bool d_v4 = IN6_IS_ADDR_V4MAPPED(&d);
+    int d_label, best = -1, best_key = -1;
+
+    policy_of(&r->dest, &r->prec, &d_label);
+    r->scope = scope_of(&r->dest);
+    r->v6 = !d_v4;
+    r->usable = r->scope_match = r->label_match = false;
+    r->prefix = 0;
+
+    /* A loopback destination is reached from the loopback address of its family. */
+    if (is_loopback(&r->dest)) {
+        r->usable = r->scope_match = r->label_match = true;
+        r->prefix = 128;
+        return;
+    }
+    for (int i = 0; i < src->count; i++) {
+        IN6_ADDR s = as_ipv6(&src->addrs[i]);
+        int scope = scope_of(&src->addrs[i]), key;
+        if (IN6_IS_ADDR_V4MAPPED(&s) != d_v4 || is_loopback(&src->addrs[i])) continue;
+        /* Source rules 2 (appropriate scope) and 8 (longest prefix), reduced. */
+        key = (scope == r->scope ? 2 : scope > r->scope ? 1 : 0) * 256 + common_prefix(&s, &d);
+        if (key > best_key) best_key = key, best = i;
+    }
+    if (best < 0) return;
+    {
+        IN6_ADDR s = as_ipv6(&src->addrs[best]);
+        int s_prec, s_label;
+        policy_of(&src->addrs[best], &s_prec, &s_label);
+        r->usable = true;
+        r->scope_match = scope_of(&src->addrs[best]) == r->scope;
+        r->label_match = s_label == d_label;
+        r->prefix = common_prefix(&s, &d);
+    }
+}
+
+/* True if A goes before B. */
+static bool ranks_before(const struct ranked *a, const struct ranked *b)
+{
+    if (a->usable != b->usable) return a->usable;
+    if (a->scope_match != b->scope_match) return a->scope_match;
+    if (a->label_match != b->label_match) return a->label_match;
+    if (a->prec != b->prec) return a->prec > b->prec;
+    if (a->scope != b->scope) return a->scope < b->scope;
+    if (a->v6 && b->v6 && a->prefix != b->prefix) return a->prefix > b->prefix;
+    return false;
+}
+
 static void answer_sort(struct ai_answer *an)
 {
+    struct ranked r[AI_MAX_ADDRS];
+    struct sources src;
+    bool all_loopback = true;
+
+    if (an->count < 2) return;
+    for (int i = 0; i < an->count && all_loopback; i++) all_loopback = is_loopback(&an->addrs[i]);
+    src.count = 0;
+    /* Only destinations beyond loopback need the machine's addresses. */
+    if (!all_loopback) ws_interface_addresses(AF_UNSPEC, note_source, &src);
+    for (int i = 0; i < an->count; i++) {
+        r[i].dest = an->addrs[i];
+        rank(&r[i], &src);
+    }
+    /* A stable insertion sort: rule 10 keeps the order of equals. */
     for (int i = 1; i < an->count; i++) {
-        SOCKADDR_INET cur = an->addrs[i];
-        int p = precedence(&cur), s = scope_of(&cur), j = i;
-        while (j > 0) {
-            int pp = precedence(&an->addrs[j - 1]), ps = scope_of(&an->addrs[j - 1]);
-            if (pp > p || (pp == p && ps <= s)) break;
-            an->addrs[j] = an->addrs[j - 1];
+        struct ranked cur = r[i];
+        int j = i;
+        while (j > 0 && ranks_before(&cur, &r[j - 1])) {
+            r[j] = r[j - 1];
             j--;
         }
-        an->addrs[j] = cur;
+        r[j] = cur;
     }
+    for (int i = 0; i < an->count; i++) an->addrs[i] = r[i].dest;
 }
 
 /* Keep the addresses of the requested family; IPv4 mapped into IPv6 with AI_V4MAPPED. */
@@ -485,14 +693,17 @@ static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
         for (int i = 0; i < an->count; i++) {
             const SOCKADDR_INET *sa = &an->addrs[i];
             bool mapped = sa->si_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&sa->Ipv6.sin6_addr);
-            if (sa->si_family == AF_INET || mapped ? cf.v4 : cf.v6) kept.addrs[kept.count++] = *sa;
+            /* "Only if a global address is configured": loopback and link-local do not count. */
+            if (sa->si_family == AF_INET || mapped ? cf.v4 : cf.v6_global)
+                kept.addrs[kept.count++] = *sa;
         }
         an->count = kept.count;
         memcpy(an->addrs, kept.addrs, sizeof(kept.addrs[0]) * (size_t)kept.count);
     }
     /* The name is known, but not with an address of the family asked for. */
     if (!an->count) return numeric ? EAI_NONAME : WSANO_DATA;
-    answer_sort(an);
+    /* Literals and the no-node answers keep their fixed order. */
+    if (!numeric) answer_sort(an);
     return 0;
 }
 
@@ -592,6 +803,9 @@ static int run_request(const struct ai_request *rq, void **list)
     *list = NULL;
     if (!an) return EAI_MEMORY;
     err = resolve_node(rq, an);
+    /* The canonical name of the UTF-16 forms is given in Unicode. */
+    if (!err && idn_applies(rq) && (rq->flags & (AI_CANONNAME | AI_FQDN)))
+        idn_decode(an->canonical, sizeof(an->canonical));
     if (!err && !(*list = build_list(rq, an))) err = EAI_MEMORY;
     HeapFree(GetProcessHeap(), 0, an);
     return err;
@@ -986,13 +1200,16 @@ static int name_of_host(const SOCKADDR_INET *sa, int flags, char *host, size_t s
     const void *addr = sa->si_family == AF_INET ? (const void *)&sa->Ipv4.sin_addr
                                                 : (const void *)&sa->Ipv6.sin6_addr;
     if (!(flags & NI_NUMERICHOST)) {
+        int err;
         if (ws_hosts_lookup_addr(sa->si_family, addr, host, size)) return 0;
         if (ws_is_local_address(sa->si_family, addr)) {
             COMPUTER_NAME_FORMAT f =
                 (flags & NI_NOFQDN) ? ComputerNameDnsHostname : ComputerNameDnsFullyQualified;
             if (ws_local_host_name(f, host, size) && *host) return 0;
         }
-        if (flags & NI_NAMEREQD) return EAI_NONAME;
+        /* Then DNS, by the address's PTR record. */
+        if (!(err = ws_dns_reverse(sa->si_family, addr, host, size))) return 0;
+        if (flags & NI_NAMEREQD) return err == WSATRY_AGAIN ? EAI_AGAIN : EAI_NONAME;
     }
     numeric_host(sa, host, size);
     return 0;
@@ -1028,6 +1245,7 @@ static int nameinfo(const SOCKADDR *sa, socklen_t salen, void *host, DWORD hostl
                     DWORD servlen, int flags, bool wide)
 {
     size_t unit = wide ? sizeof(WCHAR) : 1;
+    DWORD saved_error = GetLastError(); /* success leaves the last error alone */
     SOCKADDR_INET addr;
     char host_text[NI_MAXHOST], serv_text[NI_MAXSERV];
     int len, err;
@@ -1047,12 +1265,14 @@ static int nameinfo(const SOCKADDR *sa, socklen_t salen, void *host, DWORD hostl
     memcpy(&addr, sa, (size_t)len);
     if (host) {
         if ((err = name_of_host(&addr, flags, host_text, sizeof(host_text)))) return ai_return(err);
+        if (wide) idn_decode(host_text, sizeof(host_text)); /* GetNameInfoW names in Unicode */
         if (!put_out(host_text, host, hostlen, wide)) return ai_return(WSAEFAULT);
     }
     if (serv) {
         name_of_service(&addr, flags, serv_text, sizeof(serv_text));
         if (!put_out(serv_text, serv, servlen, wide)) return ai_return(WSAEFAULT);
     }
+    SetLastError(saved_error);
     return 0;
 }
 

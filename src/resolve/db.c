@@ -1,14 +1,15 @@
 /*
  * The local name databases: the hosts, services and protocol files in the folder named by the
- * registry value DataBasePath, read fresh on every lookup (an edit of the file shows at once, as
- * on Windows), and the local host's own names and addresses; then the lookups of the
- * gethostbyname, getservbyname and getprotobyname families and the one-block layout Windows gives
- * their results, shared by the synchronous and the asynchronous calls.
+ * registry value DataBasePath (an edit of a file shows at the next lookup; a steady-state lookup
+ * makes no wineserver request), and the local host's own names and addresses; then the lookups
+ * of the gethostbyname, getservbyname and getprotobyname families and the one-block layout
+ * Windows gives their results, shared by the synchronous and the asynchronous calls.
  *
  * Nothing here is loaded or started at DllMain: iphlpapi.dll is loaded on the first lookup of the
  * local host's addresses, and the DLL keeps importing only kernel32, msvcrt and ntdll.
  */
 #include "db.h"
+#include "dns.h"
 #include <mstcpip.h>
 #include <iphlpapi.h>
 #include <string.h>
@@ -35,8 +36,11 @@ static const IN6_ADDR ipv6_loopback = {{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 
 static const WCHAR tcpip_parameters[] =
     L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\Tcpip\\Parameters";
 
-/* The Tcpip\Parameters key, opened once and kept: each lookup then reads DataBasePath with one
-   request, and a change of the value shows at the next lookup. */
+NTSTATUS NTAPI NtNotifyChangeKey(HANDLE key, HANDLE event, PIO_APC_ROUTINE apc, void *apc_context,
+                                 IO_STATUS_BLOCK *io, ULONG filter, BOOLEAN subtree, void *buffer,
+                                 ULONG length, BOOLEAN async);
+
+/* The Tcpip\Parameters key, opened once and kept (with the right to watch it for changes). */
 static HANDLE parameters_key(void)
 {
     static HANDLE volatile kept;
@@ -47,7 +51,9 @@ static HANDLE parameters_key(void)
     if (key) return key;
     RtlInitUnicodeString(&key_name, tcpip_parameters);
     InitializeObjectAttributes(&attr, &key_name, OBJ_CASE_INSENSITIVE, NULL, NULL);
-    if (NtOpenKey(&key, KEY_QUERY_VALUE, &attr)) return NULL;
+    if (NtOpenKey(&key, KEY_QUERY_VALUE | KEY_NOTIFY, &attr) &&
+        NtOpenKey(&key, KEY_QUERY_VALUE, &attr))
+        return NULL;
     if ((other = InterlockedCompareExchangePointer((void *volatile *)&kept, key, NULL))) {
         NtClose(key); /* another thread kept its handle first */
         return other;
@@ -55,8 +61,71 @@ static HANDLE parameters_key(void)
     return key;
 }
 
-/* The folder of the database files, environment variables expanded, into PATH (MAX_PATH). */
-static bool db_folder(WCHAR *path, DWORD path_len)
+/*
+ * The folder named by DataBasePath, kept between lookups so that a steady-state lookup costs no
+ * registry request. The kept key is watched with a change notification whose event a thread
+ * pool wait serves: each change of a value of the key bumps the generation, and the next lookup
+ * reads the value again. The notification is re-armed before the generation moves, so a change
+ * made after a lookup read the value always shows at a later lookup. Windows' own resolver
+ * (the DNS client service) likewise keeps its databases and notices changes asynchronously.
+ * When the key cannot be watched, every lookup reads the value.
+ */
+static struct {
+    INIT_ONCE once;
+    bool watched; /* the notification is armed; false once re-arming failed */
+    volatile LONG generation;
+    HANDLE event, wait;
+    IO_STATUS_BLOCK io;
+    SRWLOCK lock; /* guards the kept folder */
+    bool kept;    /* folder/found hold the value as of kept_generation */
+    bool found;
+    LONG kept_generation;
+    WCHAR folder[MAX_PATH + 8];
+} db_path = {.once = INIT_ONCE_STATIC_INIT, .lock = SRWLOCK_INIT};
+
+static bool watch_arm(void)
+{
+    NTSTATUS status = NtNotifyChangeKey(parameters_key(), db_path.event, NULL, NULL, &db_path.io,
+                                        REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME, FALSE,
+                                        NULL, 0, TRUE);
+    return status == STATUS_PENDING || status == STATUS_OK;
+}
+
+static void CALLBACK watch_fired(void *context, BOOLEAN timed_out)
+{
+    (void)context, (void)timed_out;
+    if (!watch_arm()) db_path.watched = false;
+    InterlockedIncrement(&db_path.generation);
+}
+
+static BOOL CALLBACK watch_start(INIT_ONCE *once, void *param, void **context)
+{
+    HMODULE self;
+    (void)once, (void)param, (void)context;
+
+    if (!parameters_key() || !(db_path.event = CreateEventW(NULL, FALSE, FALSE, NULL))) return TRUE;
+    /* The wait calls into this module for the life of the process: keep the module loaded. */
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                            (const WCHAR *)(void *)watch_fired, &self) ||
+        !watch_arm()) {
+        CloseHandle(db_path.event);
+        db_path.event = NULL;
+        return TRUE;
+    }
+    if (!RegisterWaitForSingleObject(&db_path.wait, db_path.event, watch_fired, NULL, INFINITE,
+                                     WT_EXECUTEDEFAULT))
+        return TRUE; /* armed but never served: the value is read at every lookup */
+    db_path.watched = true;
+    return TRUE;
+}
+
+NTSTATUS NTAPI NtQueryFullAttributesFile(OBJECT_ATTRIBUTES *attr,
+                                         FILE_NETWORK_OPEN_INFORMATION *info);
+
+/* DataBasePath as stored, environment variables expanded, as an NT path ("\??\C:\...") with a
+   trailing separator, into PATH (PATH_LEN characters): the files are then checked and opened
+   through ntdll without converting their names on every lookup. */
+static bool db_folder_read(WCHAR *path, DWORD path_len)
 {
     UNICODE_STRING value_name;
     HANDLE key = parameters_key();
@@ -78,8 +147,53 @@ static bool db_folder(WCHAR *path, DWORD path_len)
     if (len > MAX_PATH) len = MAX_PATH;
     memcpy(raw, value.info.Data, len * sizeof(WCHAR));
     raw[len] = 0;
-    len = ExpandEnvironmentStringsW(raw, path, path_len);
-    return len && len <= path_len && path[0];
+    {
+        WCHAR dos[MAX_PATH + 1];
+        UNICODE_STRING nt;
+        size_t n;
+        len = ExpandEnvironmentStringsW(raw, dos, ARRAY_COUNT(dos));
+        if (!len || len > ARRAY_COUNT(dos) || !dos[0]) return false;
+        if (!RtlDosPathNameToNtPathName_U(dos, &nt, NULL, NULL)) return false;
+        n = nt.Length / sizeof(WCHAR);
+        if (n + 2 <= path_len) {
+            memcpy(path, nt.Buffer, n * sizeof(WCHAR));
+            if (n && path[n - 1] != '\\') path[n++] = '\\';
+            path[n] = 0;
+        } else {
+            n = 0;
+        }
+        RtlFreeUnicodeString(&nt);
+        return n != 0;
+    }
+}
+
+/* The folder of the database files (an NT path ending in a separator) into PATH. */
+static bool db_folder(WCHAR *path, DWORD path_len)
+{
+    LONG generation;
+    bool found = false, hit = false;
+
+    InitOnceExecuteOnce(&db_path.once, watch_start, NULL, NULL);
+    if (!db_path.watched) return db_folder_read(path, path_len);
+
+    generation = InterlockedCompareExchange(&db_path.generation, 0, 0);
+    AcquireSRWLockShared(&db_path.lock);
+    if (db_path.kept && db_path.kept_generation == generation) {
+        hit = true;
+        if ((found = db_path.found)) lstrcpynW(path, db_path.folder, (int)path_len);
+    }
+    ReleaseSRWLockShared(&db_path.lock);
+    if (hit) return found;
+
+    /* The generation was read before the value: a change after this read moves it again. */
+    found = db_folder_read(path, path_len);
+    AcquireSRWLockExclusive(&db_path.lock);
+    db_path.kept = true;
+    db_path.kept_generation = generation;
+    db_path.found = found;
+    if (found) lstrcpynW(db_path.folder, path, ARRAY_COUNT(db_path.folder));
+    ReleaseSRWLockExclusive(&db_path.lock);
+    return found;
 }
 
 /* The DNS servers configured for the machine: the NameServer value of the Tcpip parameters
@@ -126,9 +240,9 @@ int ws_dns_servers(ULONG *servers, int max)
  * at once (as on Windows) and an unchanged file costs no open, read and close.
  */
 struct file_cache {
-    WCHAR path[MAX_PATH + 32];
+    WCHAR path[MAX_PATH + 48];
     ULONGLONG size;
-    FILETIME written;
+    LONGLONG written;
     char *text;
 };
 static struct file_cache file_caches[4];
@@ -143,11 +257,10 @@ static struct file_cache *cache_of(const WCHAR *name)
 }
 
 static bool cache_matches(const struct file_cache *c, const WCHAR *path,
-                          const WIN32_FILE_ATTRIBUTE_DATA *attr)
+                          const FILE_NETWORK_OPEN_INFORMATION *info)
 {
-    return c->text && !wcscmp(c->path, path) &&
-           c->size == ((ULONGLONG)attr->nFileSizeHigh << 32 | attr->nFileSizeLow) &&
-           !CompareFileTime(&c->written, &attr->ftLastWriteTime);
+    return c->text && !wcscmp(c->path, path) && c->size == (ULONGLONG)info->EndOfFile.QuadPart &&
+           c->written == info->LastWriteTime.QuadPart;
 }
 
 static char *copy_text(const char *text, size_t size)
@@ -161,25 +274,30 @@ static char *copy_text(const char *text, size_t size)
    free; NULL if it cannot be read. */
 static char *db_read(const WCHAR *name, size_t *size)
 {
-    WCHAR path[MAX_PATH + 32];
-    WIN32_FILE_ATTRIBUTE_DATA attr;
-    LARGE_INTEGER file_size;
+    WCHAR path[MAX_PATH + 48];
+    FILE_NETWORK_OPEN_INFORMATION info;
     struct file_cache *cache = cache_of(name);
+    UNICODE_STRING path_string;
+    OBJECT_ATTRIBUTES attr;
+    IO_STATUS_BLOCK io;
     HANDLE file;
     char *text = NULL;
     DWORD got = 0;
     size_t len;
 
-    if (!db_folder(path, MAX_PATH)) return NULL;
+    if (!db_folder(path, MAX_PATH + 8)) return NULL;
     len = wcslen(path);
-    if (len && path[len - 1] != '\\' && path[len - 1] != '/') path[len++] = '\\';
     if (len + wcslen(name) >= ARRAY_COUNT(path)) return NULL;
     wcscpy(path + len, name);
+    RtlInitUnicodeString(&path_string, path);
+    InitializeObjectAttributes(&attr, &path_string, OBJ_CASE_INSENSITIVE, NULL, NULL);
 
-    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &attr)) return NULL;
+    /* The size and time of last write, without opening the file (no wineserver request). */
+    if (NtQueryFullAttributesFile(&attr, &info) || (info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY))
+        return NULL;
     if (cache) {
         AcquireSRWLockShared(&file_caches_lock);
-        if (cache_matches(cache, path, &attr)) {
+        if (cache_matches(cache, path, &info)) {
             *size = (size_t)cache->size;
             text = copy_text(cache->text, *size);
         }
@@ -187,12 +305,13 @@ static char *db_read(const WCHAR *name, size_t *size)
         if (text) return text;
     }
 
-    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                       NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (file == INVALID_HANDLE_VALUE) return NULL;
-    if (GetFileSizeEx(file, &file_size) && file_size.QuadPart < DB_FILE_MAX &&
-        (text = HeapAlloc(GetProcessHeap(), 0, (size_t)file_size.QuadPart + 1))) {
-        if (ReadFile(file, text, (DWORD)file_size.QuadPart, &got, NULL)) {
+    if (NtOpenFile(&file, GENERIC_READ | SYNCHRONIZE, &attr, &io,
+                   FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                   FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE))
+        return NULL;
+    if (info.EndOfFile.QuadPart < DB_FILE_MAX &&
+        (text = HeapAlloc(GetProcessHeap(), 0, (size_t)info.EndOfFile.QuadPart + 1))) {
+        if (ReadFile(file, text, (DWORD)info.EndOfFile.QuadPart, &got, NULL)) {
             text[got] = 0;
             *size = got;
         } else {
@@ -200,17 +319,17 @@ static char *db_read(const WCHAR *name, size_t *size)
             text = NULL;
         }
     }
-    CloseHandle(file);
+    NtClose(file);
 
     /* Kept only if what was read is what the attributes describe (no write in between). */
-    if (text && cache && got == ((ULONGLONG)attr.nFileSizeHigh << 32 | attr.nFileSizeLow)) {
+    if (text && cache && got == (ULONGLONG)info.EndOfFile.QuadPart) {
         char *kept = copy_text(text, got);
         if (kept) {
             AcquireSRWLockExclusive(&file_caches_lock);
             HeapFree(GetProcessHeap(), 0, cache->text);
             wcscpy(cache->path, path);
             cache->size = got;
-            cache->written = attr.ftLastWriteTime;
+            cache->written = info.LastWriteTime.QuadPart;
             cache->text = kept;
             ReleaseSRWLockExclusive(&file_caches_lock);
         }
@@ -370,10 +489,9 @@ static BOOL CALLBACK read_own_name(INIT_ONCE *once, void *param, void **context)
     DWORD len = ARRAY_COUNT(name);
 
     (void)once, (void)context;
-    own_names[format].known =
-        GetComputerNameExW(format, name, &len) &&
-        WideCharToMultiByte(CP_UTF8, 0, name, -1, own_names[format].name,
-                            sizeof(own_names[format].name), NULL, NULL) > 0;
+    own_names[format].known = GetComputerNameExW(format, name, &len) &&
+                              WideCharToMultiByte(CP_UTF8, 0, name, -1, own_names[format].name,
+                                                  sizeof(own_names[format].name), NULL, NULL) > 0;
     return TRUE;
 }
 
@@ -960,10 +1078,13 @@ int ws_host_by_addr(const void *addr, int len, int type, struct ws_db_entry *e)
     e->family = type;
     e->addr_len = addr_len;
     if (!ws_hosts_lookup_addr(type, addr, name, sizeof(name))) {
-        /* The machine's own addresses, loopback included, are its own name. */
+        /* The machine's own addresses, loopback included, are its own name; other addresses
+           are asked of DNS. */
         if (!ws_is_local_address(type, addr) ||
-            !ws_local_host_name(ComputerNameDnsHostname, name, sizeof(name)) || !*name)
-            return WSAHOST_NOT_FOUND;
+            !ws_local_host_name(ComputerNameDnsHostname, name, sizeof(name)) || !*name) {
+            int err = ws_dns_reverse(type, addr, name, sizeof(name));
+            if (err) return err;
+        }
     }
     ws_db_entry_set_name(e, name);
     ws_db_entry_add_address(e, addr);

@@ -2,8 +2,10 @@
  * The local name databases Windows consults before DNS: numeric literals aside, the local host's
  * own names ("localhost", the computer name) and the files in the folder named by
  * HKLM\System\CurrentControlSet\Services\Tcpip\Parameters\DataBasePath (hosts, services,
- * protocol), read fresh on each lookup as Windows does. Shared by the gethostbyname,
- * getservbyname and getprotobyname families and the getaddrinfo family.
+ * protocol). A file is read again when its size or time of last write changed (an edit shows at
+ * the next lookup); the folder is kept and read again when the registry key reports a change.
+ * Shared by the gethostbyname, getservbyname and getprotobyname families and the getaddrinfo
+ * family.
  */
 #ifndef OPENWS2_RESOLVE_DB_H
 #define OPENWS2_RESOLVE_DB_H
