@@ -4,7 +4,7 @@
 # interleaved (builtin then ours, then ours then builtin, ...) and the medians are compared.
 #
 # usage: bench/run.sh [BUILD_DIR] [--rounds N] [--quick] [--aa] [--duration S] [--cpu N]
-#                     [--png FILE] [--trace [--count N]]
+#                     [--png FILE] [--only TEXT] [--trace [--count N]]
 #   BUILD_DIR     a build with bin/wsbench.exe and bin/ws2_32.dll (default: build)
 #   --rounds N    runs of each side (default 5)
 #   --quick       smoke run: every sub-benchmark very short
@@ -12,6 +12,7 @@
 #   --duration S  seconds per sub-benchmark (default: the program's, 0.5)
 #   --cpu N       pin Wine and its wineserver to CPU N (default: the last CPU)
 #   --png FILE    where to draw the ratio chart (default: BUILD_DIR/bench-ratios.png)
+#   --only TEXT   only the sub-benchmarks whose name contains TEXT
 #   --trace       instead of timing, count the wineserver requests per operation of each side
 #   --count N     operations per trace measurement (default 200)
 # The last line is machine-readable: bench: geomean=X.XX metrics=N rounds=R
@@ -33,7 +34,7 @@ set -- "$@" --end
 bench_args=
 while [ "$1" != --end ]; do
     case $1 in
-    --rounds | --duration | --cpu | --png | --count) [ "$2" != --end ] || usage ;;
+    --rounds | --duration | --cpu | --png | --count | --only) [ "$2" != --end ] || usage ;;
     esac
     case $1 in
     --rounds) rounds=$2; shift ;;
@@ -43,6 +44,7 @@ while [ "$1" != --end ]; do
     --quick) bench_args="$bench_args --quick" ;;
     --aa) aa=1 ;;
     --duration) bench_args="$bench_args --duration $2"; shift ;;
+    --only) bench_args="$bench_args --only $2"; shift ;;
     --cpu) cpu=$2; shift ;;
     -*) usage ;;
     *) build=$1 ;;

@@ -62,6 +62,11 @@ int ns_providers_for(DWORD name_space, const GUID *provider_id, struct ns_provid
     return n;
 }
 
+bool ns_providers_loaded(void)
+{
+    return providers != NULL;
+}
+
 void ns_providers_unload(void)
 {
     struct ns_provider *p, *next;

@@ -24,6 +24,8 @@ int ns_providers_for(DWORD name_space, const GUID *provider_id, struct ns_provid
 
 /* The final WSACleanup: NSPCleanup and unload every provider loaded. */
 void ns_providers_unload(void);
+/* Whether a provider DLL is loaded (a plain read: for the final cleanup's quick check). */
+bool ns_providers_loaded(void);
 
 /* The final WSACleanup's namespace work: end every lookup, then unload the providers. */
 void ns_cleanup(void);

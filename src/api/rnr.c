@@ -119,6 +119,8 @@ static void lookup_end_providers(struct lookup *l)
 void ns_cleanup(void)
 {
     struct lookup *list, *next;
+    /* Nothing was looked up through RnR since the last cleanup: nothing to end or unload. */
+    if (!lookups && !ns_providers_loaded()) return;
     AcquireSRWLockExclusive(&lookups_lock);
     list = lookups;
     lookups = NULL;
