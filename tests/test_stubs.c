@@ -49,16 +49,9 @@ struct stub {
 
 static const struct stub stubs[] = {
     /* events, select-style notification, accept, duplication (issue 4) */
-    {"ProcessSocketNotifications", CODE, WSAEOPNOTSUPP},
     {"WSApSetPostRoutine", NOTHING, 0},
-    /* name resolution, address strings, RnR (issue 5) */
-    /* overlapped and extension socket functions (issue 3) */
-    {"WSAJoinLeaf", INVALID_SOCKET_, NOTSOCK},
-    {"WSAGetQOSByName", FALSE_, NOTSOCK},
     /* catalog, WSC/WPU, ws2help (issue 7) */
-    {"WSAProviderCompleteAsyncCall", SOCKET_ERROR_, WSAEINVAL},
     {"WSCEnumProtocolsEx", SOCKET_ERROR_, WSAEINVAL},
-    {"WPUGetProviderPathEx", SOCKET_ERROR_, WSAEINVAL},
     {"WSCDeinstallProviderEx", SOCKET_ERROR_, WSAEINVAL},
     {"WSCInstallProviderEx", SOCKET_ERROR_, WSANO_RECOVERY},
     {"WSCUpdateProviderEx", SOCKET_ERROR_, WSANO_RECOVERY},
@@ -67,31 +60,6 @@ static const struct stub stubs[] = {
     {"WSCUnInstallNameSpaceEx2", SOCKET_ERROR_, WSAEINVAL},
     {"WSCGetApplicationCategoryEx", SOCKET_ERROR_, WSANO_RECOVERY},
     {"WSCSetApplicationCategoryEx", SOCKET_ERROR_, WSANO_RECOVERY},
-    {"WPUCompleteOverlappedRequest", SOCKET_ERROR_, WSAEINVAL},
-    {"WahOpenApcHelper", CODE, ERROR_NOT_SUPPORTED},
-    {"WahCloseApcHelper", CODE, ERROR_NOT_SUPPORTED},
-    {"WahOpenCurrentThread", CODE, ERROR_NOT_SUPPORTED},
-    {"WahCloseThread", CODE, ERROR_NOT_SUPPORTED},
-    {"WahQueueUserApc", CODE, ERROR_NOT_SUPPORTED},
-    {"WahCompleteRequest", CODE, ERROR_NOT_SUPPORTED},
-    {"WahOpenHandleHelper", CODE, ERROR_NOT_SUPPORTED},
-    {"WahCloseHandleHelper", CODE, ERROR_NOT_SUPPORTED},
-    {"WahCreateSocketHandle", CODE, ERROR_NOT_SUPPORTED},
-    {"WahCloseSocketHandle", CODE, ERROR_NOT_SUPPORTED},
-    {"WahOpenNotificationHandleHelper", CODE, ERROR_NOT_SUPPORTED},
-    {"WahCloseNotificationHandleHelper", CODE, ERROR_NOT_SUPPORTED},
-    {"WahCreateNotificationHandle", CODE, ERROR_NOT_SUPPORTED},
-    {"WahWaitForNotification", CODE, ERROR_NOT_SUPPORTED},
-    {"WahNotifyAllProcesses", CODE, ERROR_NOT_SUPPORTED},
-    {"WahCreateHandleContextTable", CODE, ERROR_NOT_SUPPORTED},
-    {"WahDestroyHandleContextTable", CODE, ERROR_NOT_SUPPORTED},
-    {"WahInsertHandleContext", NULL_, ERROR_NOT_SUPPORTED},
-    {"WahRemoveHandleContext", CODE, ERROR_NOT_SUPPORTED},
-    {"WahReferenceContextByHandle", NULL_, ERROR_NOT_SUPPORTED},
-    {"WahEnumerateHandleContexts", FALSE_, ERROR_NOT_SUPPORTED},
-    {"WahEnableNonIFSHandleSupport", CODE, ERROR_NOT_SUPPORTED},
-    {"WahDisableNonIFSHandleSupport", CODE, ERROR_NOT_SUPPORTED},
-    {"WahWriteLSPEvent", CODE, ERROR_NOT_SUPPORTED},
 };
 
 #define SENTINEL 0x5eed
@@ -252,37 +220,6 @@ static void test_every_stub_returns_its_documented_failure_for_zero_arguments(vo
     for (size_t i = 0; i < ARRAYSIZE(stubs); i++) check_stub(&stubs[i], 0, stubs[i].error);
 }
 
-static void test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED(void **state)
-{
-    static const char *const names[] = {
-        "WSAJoinLeaf",
-        "ProcessSocketNotifications",
-    };
-    (void)state;
-    assert_int_equal(WSACleanup(), 0);
-    for (size_t i = 0; i < ARRAYSIZE(names); i++)
-        check_stub(find_stub(names[i]), 0, WSANOTINITIALISED);
-    /* The pure ones do not need WSAStartup. */
-    assert_int_equal(ws_test_startup(NULL), 0);
-}
-
-static void test_socket_stubs_on_a_socket_fail_with_their_not_available_error(void **state)
-{
-    static const struct {
-        const char *name;
-        int error;
-    } cases[] = {
-        {"WSAJoinLeaf", WSAEOPNOTSUPP},
-        {"WSAGetQOSByName", WSAEINVAL},
-    };
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    (void)state;
-    assert_true(s != INVALID_SOCKET);
-    for (size_t i = 0; i < ARRAYSIZE(cases); i++)
-        check_stub(find_stub(cases[i].name), s, cases[i].error);
-    closesocket(s);
-}
-
 static void test_provider_interface_stubs_also_report_through_lpErrno(void **state)
 {
     int err = 0;
@@ -367,8 +304,6 @@ int main(void)
         cmocka_unit_test(test_every_def_name_resolves_and_pinned_ordinals_match),
         cmocka_unit_test(test_every_export_marked_not_yet_is_in_the_stub_table),
         cmocka_unit_test(test_every_stub_returns_its_documented_failure_for_zero_arguments),
-        cmocka_unit_test(test_stubs_before_WSAStartup_fail_with_WSANOTINITIALISED),
-        cmocka_unit_test(test_socket_stubs_on_a_socket_fail_with_their_not_available_error),
         cmocka_unit_test(test_provider_interface_stubs_also_report_through_lpErrno),
         cmocka_unit_test(test_WEP_does_nothing_and_returns_1),
         cmocka_unit_test(test_WSASendDisconnect_shuts_down_sending),

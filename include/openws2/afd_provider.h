@@ -78,6 +78,22 @@ int WSPAPI afd_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
                      LPINT err);
 
+/* multipoint.c: IP multicast as the multipoint scheme of UDP sockets; no QoS templates */
+SOCKET WSPAPI afd_join_leaf(SOCKET s, const struct sockaddr *name, int namelen,
+                            LPWSABUF caller_data, LPWSABUF callee_data, LPQOS sqos, LPQOS gqos,
+                            DWORD flags, LPINT err);
+BOOL WSPAPI afd_get_qos_by_name(SOCKET s, LPWSABUF name, LPQOS qos, LPINT err);
+
+/* psn.c: socket state notifications (ProcessSocketNotifications, no WSPPROC_TABLE slot). A
+   registration's result (a Win32 or Winsock error, 0 on success); the packets the program took
+   off PORT, so that held conditions report again; closesocket's end of a registration; whether
+   PORT is a completion port. */
+struct SOCK_NOTIFY_REGISTRATION;
+DWORD afd_psn_register(HANDLE port, struct SOCK_NOTIFY_REGISTRATION *info);
+void afd_psn_dequeued(HANDLE port, const OVERLAPPED_ENTRY *entries, ULONG count);
+void afd_psn_closing(SOCKET s);
+bool afd_psn_port_valid(HANDLE port);
+
 /* sockopt.c: the provider's protocol catalog entries, as WSAEnumProtocols lists them; fills up
    to MAX and returns how many there are. */
 int afd_catalog(WSAPROTOCOL_INFOW *entries, int max);
