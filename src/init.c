@@ -13,6 +13,7 @@
 #include "openws2/core.h"
 
 volatile LONG ws_startup_count;
+volatile LONG ws_cleanup_work;
 volatile LONG ws_cleanup_epoch;
 static WORD ws_version; /* the version the last successful WSAStartup negotiated */
 
@@ -171,6 +172,7 @@ static __attribute__((noinline)) int cleanup_last(void)
 /* The final cleanup, with the count at COUNT_CLEANING. */
 static __attribute__((noinline)) int cleanup_final(void)
 {
+    ws_cleanup_work = 0;
     /* From here on, completion routines of operations issued before now are not run (there are
        none if no socket was ever made). */
     if (sock_table_used()) InterlockedIncrement(&ws_cleanup_epoch);
@@ -198,8 +200,10 @@ int WSAAPI WSACleanup(void)
         InterlockedIncrement(&ws_startup_count); /* not started, or a final cleanup at work */
         return ws_fail(WSANOTINITIALISED);
     }
-    if (count) {
-        ws_set_last_error(0); /* every call but the final one only counts down */
+    /* Every call but the final one only counts down, and so does a final one with nothing to
+       end or free; Windows clears the last error on success. */
+    if (count || !ws_cleanup_work) {
+        ws_set_last_error(0);
         return 0;
     }
     return cleanup_last();

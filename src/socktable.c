@@ -50,6 +50,7 @@ static struct ws_socket *claim(struct ws_socket *sock, SOCKET s, const struct ws
                                int family, int type, int protocol, LONG flags)
 {
     LONG prev = InterlockedCompareExchange(&sock->state, WS_SLOT_BUSY, WS_SLOT_FREE);
+    ws_note_cleanup_work();
     if (prev == WS_SLOT_BUSY) {
         /* another thread is adopting the same handle right now */
         while (sock->state == WS_SLOT_BUSY) YieldProcessor();

@@ -55,6 +55,7 @@ void *ws_thread_buffer(void **buffer, size_t *size, size_t need)
         *buffer = grown;
         *size = need;
         if (!buffers_out) InterlockedExchange(&buffers_out, 1);
+        ws_note_cleanup_work();
     }
     return *buffer;
 }

@@ -95,6 +95,15 @@ void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ct
 /* Whether a socket was ever registered in this process. */
 bool sock_table_used(void);
 
+/* Set (a plain store) by whatever leaves something for the final WSACleanup to end or free:
+   a socket registered, a per-thread result buffer handed out, a notification thread started,
+   a namespace lookup or provider DLL. A final cleanup that finds it clear has nothing to do. */
+extern volatile LONG ws_cleanup_work;
+static inline void ws_note_cleanup_work(void)
+{
+    if (!ws_cleanup_work) ws_cleanup_work = 1;
+}
+
 /* Remember / forget an event-based overlapped operation (lock-free, allocation-free). */
 void sock_pending_add(struct ws_socket *sock, IO_STATUS_BLOCK *iosb, HANDLE event);
 

@@ -25,6 +25,7 @@ static struct ns_provider *provider_get(const struct ns_entry *e)
     /* A provider that fails to start stays on the list, so that it is not tried again. */
     p->next = providers;
     providers = p;
+    ws_note_cleanup_work();
     if (!ExpandEnvironmentStringsW(e->path, path, ARRAY_COUNT(path))) return NULL;
     if (!(p->module = LoadLibraryW(path))) return NULL;
     if (!(startup = (LPNSPSTARTUP)(void *)GetProcAddress(p->module, "NSPStartup"))) return NULL;

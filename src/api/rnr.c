@@ -329,6 +329,7 @@ static int lookup_begin(const WSAQUERYSETW *q, DWORD flags, HANDLE *handle, bool
     AcquireSRWLockExclusive(&lookups_lock);
     l->next = lookups;
     lookups = l;
+    ws_note_cleanup_work();
     ReleaseSRWLockExclusive(&lookups_lock);
     *handle = (HANDLE)l;
     return 0;

@@ -330,6 +330,7 @@ static struct notify_entry *free_slot(struct notifier **owner)
         }
         n->next = notifiers;
         notifiers = n;
+        ws_note_cleanup_work();
     } else if (!start_notifier(n)) {
         return NULL;
     }
