@@ -173,9 +173,9 @@ static __attribute__((noinline)) int cleanup_last(void)
 static __attribute__((noinline)) int cleanup_final(void)
 {
     ws_cleanup_work = 0;
-    /* From here on, completion routines of operations issued before now are not run (there are
-       none if no socket was ever made). */
-    if (sock_table_used()) InterlockedIncrement(&ws_cleanup_epoch);
+    /* From here on, completion routines of operations issued before now are not run, and
+       blocking hooks installed before now are forgotten. */
+    InterlockedIncrement(&ws_cleanup_epoch);
     /* Abort everything before closing anything: closing one end of a local connection would
        otherwise complete the other end's pending receive with end-of-stream. */
     sock_table_for_each(abort_pending, NULL);

@@ -108,11 +108,6 @@ void sock_table_remove(struct ws_socket *sock)
     InterlockedExchange(&sock->state, WS_SLOT_FREE);
 }
 
-bool sock_table_used(void)
-{
-    return pages_end != 0;
-}
-
 void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ctx)
 {
     for (LONG p = 0; p < pages_end; p++) {

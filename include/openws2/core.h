@@ -92,12 +92,9 @@ struct ws_socket *sock_table_insert(SOCKET s, const struct ws_provider *provider
 void sock_table_remove(struct ws_socket *sock);
 /* Visit every live socket (final WSACleanup). */
 void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ctx);
-/* Whether a socket was ever registered in this process. */
-bool sock_table_used(void);
-
 /* Set (a plain store) by whatever leaves something for the final WSACleanup to end or free:
-   a socket registered, a per-thread result buffer handed out, a notification thread started,
-   a namespace lookup or provider DLL. A final cleanup that finds it clear has nothing to do. */
+   a socket registered, a per-thread result buffer or blocking hook, a notification thread
+   started, a namespace lookup or provider DLL. A final cleanup that finds it clear has nothing to do. */
 extern volatile LONG ws_cleanup_work;
 static inline void ws_note_cleanup_work(void)
 {

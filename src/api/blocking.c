@@ -101,6 +101,7 @@ FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc)
     previous = t->blocking_hook ? t->blocking_hook : (FARPROC)(void *)default_blocking_hook;
     /* Installing the default hook is the same as unhooking. */
     t->blocking_hook = lpBlockFunc == (FARPROC)(void *)default_blocking_hook ? NULL : lpBlockFunc;
+    ws_note_cleanup_work(); /* the final WSACleanup forgets it */
     return previous;
 }
 
