@@ -160,6 +160,9 @@ void ws_blocking_wait(struct ws_thread *t, SOCKET s, HANDLE event, IO_STATUS_BLO
 /* A procedure of user32.dll if the process has loaded it, else NULL. The DLL does not import
    user32: a process that has not loaded it has no window to post to or test. */
 FARPROC ws_user32_proc(const char *name);
+/* Post a window message of the asynchronous calls: through the routine WSApSetPostRoutine
+   installed, else PostMessageW (src/api/post.c). FALSE if it could not be posted. */
+BOOL ws_post_message(HWND window, UINT message, WPARAM wparam, LPARAM lparam);
 
 /* ---- errors (src/error.c) ---- */
 

@@ -50,20 +50,6 @@ static struct async_request *requests;
 /* Task handles are numbered from 1; a handle at most LAST_HANDLE was given out. */
 static ULONG last_handle;
 
-typedef BOOL(WINAPI *post_message_fn)(HWND, UINT, WPARAM, LPARAM);
-
-/* user32's PostMessageW (ws_user32_proc: never loaded here). */
-static post_message_fn post_message(void)
-{
-    static void *volatile proc;
-    void *found = proc;
-    if (!found) {
-        if (!(found = (void *)ws_user32_proc("PostMessageW"))) return NULL;
-        proc = found;
-    }
-    return (post_message_fn)found;
-}
-
 static int run_lookup(struct async_request *r, struct ws_db_entry *e)
 {
     switch (r->kind) {
@@ -119,7 +105,6 @@ static DWORD WINAPI async_worker(void *arg)
     HMODULE self = r->module;
     int err = e ? run_lookup(r, e) : WSAENOBUFS;
     size_t need = err ? 0 : layout_size(r->kind, e);
-    post_message_fn post = post_message();
 
     if (!err && need > 0xffff) err = WSANO_RECOVERY; /* cannot be reported in 16 bits */
     if (!err && (r->buffer_len < 0 || need > (size_t)r->buffer_len)) err = WSAENOBUFS;
@@ -131,9 +116,8 @@ static DWORD WINAPI async_worker(void *arg)
     unlink_request(r);
     if (r->state != ASYNC_CANCELLED) {
         if (!err) layout(r->kind, e, r->buffer);
-        if (post)
-            post(r->window, r->message, (WPARAM)(ULONG_PTR)r->handle,
-                 WSAMAKEASYNCREPLY((u_short)(err == WSAENOBUFS || !err ? need : 0), err));
+        ws_post_message(r->window, r->message, (WPARAM)(ULONG_PTR)r->handle,
+                        WSAMAKEASYNCREPLY((u_short)(err == WSAENOBUFS || !err ? need : 0), err));
     }
     ReleaseSRWLockExclusive(&requests_lock);
 

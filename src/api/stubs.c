@@ -44,18 +44,6 @@ int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF lpInboundDisconnectData)
 /* ==== Catalog, service provider interface (WSC/WPU), ws2help (Wah) (issue 7) ==== */
 
 /*
- * The hook through which the system's window code posts the messages of the WSAAsync* calls.
- * It is kept; nothing posts through it until those calls exist (issue 4).
- */
-static void *volatile ws_post_routine;
-
-int WSAAPI WSApSetPostRoutine(void *routine)
-{
-    ws_post_routine = routine;
-    return 0;
-}
-
-/*
  * Exports of Windows 10 that no header declares and no page documents. Their argument lists
  * are not known for certain, so these read none of their arguments (not even an lpErrno) and
  * report through the last error only.
