@@ -33,10 +33,6 @@ static volatile LONG cleanup_waiters;
 /* The providers the core reaches sockets through; the final cleanup releases them. */
 static const struct ws_provider *const providers[] = {&afd_provider};
 
-/* The namespace lookups and provider DLLs (src/api/rnr.c); the final cleanup ends and unloads
-   them. */
-void ns_cleanup(void);
-
 WORD ws_negotiated_version(void)
 {
     return ws_version;
@@ -186,6 +182,8 @@ static __attribute__((noinline)) int cleanup_final(void)
         if (providers[i]->procs.lpWSPCleanup) providers[i]->procs.lpWSPCleanup(&err);
     }
     ns_cleanup();
+    ws_asyncdb_cleanup();
+    ws_addrinfo_cleanup();
     InterlockedAdd(&ws_startup_count, -COUNT_CLEANING);
     if (cleanup_waiters) RtlWakeAddressAll((const void *)&ws_startup_count);
     ws_set_last_error(0);

@@ -343,6 +343,59 @@ static void test_GetAddrInfoExCancel_ends_a_slow_query(void **state)
     Sleep(3500);
 }
 
+/*
+ * The final WSACleanup ends the asynchronous lookups still running without a word (its page: no
+ * message posted, no event set): a WSAAsyncGetHostByName never posts and never writes its
+ * buffer, a GetAddrInfoEx query ends cancelled with its event unset. Last in the group: the
+ * cleanup also closes the test's DNS server socket.
+ */
+static void test_the_final_WSACleanup_ends_pending_lookups_without_a_word(void **state)
+{
+    static char buffer[MAXGETHOSTSTRUCT];
+    ADDRINFOEXW hints = {0}, *res = (ADDRINFOEXW *)(ULONG_PTR)0x1234;
+    OVERLAPPED ov = {0};
+    WNDCLASSA wc = {0};
+    HANDLE task;
+    HWND window;
+    MSG msg;
+    WSADATA data;
+    DWORD start;
+    (void)state;
+
+    wc.lpfnWndProc = DefWindowProcA;
+    wc.hInstance = GetModuleHandleA(NULL);
+    wc.lpszClassName = "openws2-dns-cleanup-test";
+    RegisterClassA(&wc);
+    window = CreateWindowA(wc.lpszClassName, "", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
+    assert_non_null(window);
+    memset(buffer, 0xcc, sizeof(buffer));
+
+    hints.ai_family = AF_INET;
+    ov.hEvent = WSACreateEvent();
+    assert_int_equal(GetAddrInfoExW(L"slow.dns.test", NULL, NS_DNS, NULL, &hints, &res, NULL, &ov,
+                                    NULL, NULL),
+                     WSA_IO_PENDING);
+    task = WSAAsyncGetHostByName(window, WM_USER + 6, "slow.dns.test", buffer, sizeof(buffer));
+    assert_non_null(task);
+
+    assert_int_equal(WSACleanup(), 0);
+    /* Past the time the slow answer would have come: nothing was posted or set. */
+    start = GetTickCount();
+    while (GetTickCount() - start < 4500) {
+        assert_false(PeekMessageA(&msg, window, WM_USER + 6, WM_USER + 6, PM_REMOVE));
+        MsgWaitForMultipleObjectsEx(0, NULL, 100, QS_POSTMESSAGE, 0);
+    }
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+    assert_int_equal(GetAddrInfoExOverlappedResult(&ov), WSA_E_CANCELLED);
+    assert_null(res);
+    assert_int_equal((unsigned char)buffer[0], 0xcc);
+    assert_int_equal((unsigned char)buffer[sizeof(buffer) - 1], 0xcc);
+
+    WSACloseEvent(ov.hEvent);
+    DestroyWindow(window);
+    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &data), 0); /* for the group's teardown */
+}
+
 /* ---- address to name: PTR records ---- */
 
 static SOCKADDR_IN v4(const char *text, USHORT port)
@@ -599,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_GetNameInfoW_gives_an_IDNA_name_in_Unicode),
         cmocka_unit_test(test_GetAddrInfoExW_times_out_on_a_slow_answer),
         cmocka_unit_test(test_GetAddrInfoExCancel_ends_a_slow_query),
+        cmocka_unit_test(test_the_final_WSACleanup_ends_pending_lookups_without_a_word),
     };
     ws_test_require_openws2();
     return cmocka_run_group_tests(tests, dns_setup, dns_teardown);

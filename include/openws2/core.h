@@ -94,7 +94,7 @@ void sock_table_remove(struct ws_socket *sock);
 void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ctx);
 /* Set (a plain store) by whatever leaves something for the final WSACleanup to end or free:
    a socket registered, a per-thread result buffer or blocking hook, a notification thread
-   started, a namespace lookup or provider DLL. A final cleanup that finds it clear has nothing to do. */
+   started, a namespace lookup or provider DLL, an asynchronous name lookup. A final cleanup that finds it clear has nothing to do. */
 extern volatile LONG ws_cleanup_work;
 static inline void ws_note_cleanup_work(void)
 {
@@ -163,6 +163,15 @@ FARPROC ws_user32_proc(const char *name);
 /* Post a window message of the asynchronous calls: through the routine WSApSetPostRoutine
    installed, else PostMessageW (src/api/post.c). FALSE if it could not be posted. */
 BOOL ws_post_message(HWND window, UINT message, WPARAM wparam, LPARAM lparam);
+
+/* ---- what the final WSACleanup ends besides sockets ---- */
+
+/* Namespace lookups and provider DLLs (src/api/rnr.c): ended, NSPCleanup, unloaded. */
+void ns_cleanup(void);
+/* WSAAsyncGet* requests still running (src/api/asyncdb.c): cancelled, no message. */
+void ws_asyncdb_cleanup(void);
+/* GetAddrInfoEx queries still pending (src/api/addrinfo.c): cancelled, no event, no routine. */
+void ws_addrinfo_cleanup(void);
 
 /* ---- errors (src/error.c) ---- */
 

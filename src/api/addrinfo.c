@@ -994,6 +994,7 @@ static int query_start(const struct ai_request *rq, void **result, const struct 
     q->next = query_list;
     query_list = q;
     ReleaseSRWLockExclusive(&query_lock);
+    ws_note_cleanup_work();
 
     if (timeout) {
         DWORD ms = (DWORD)timeout->tv_sec * 1000 + (DWORD)timeout->tv_usec / 1000;
@@ -1043,6 +1044,23 @@ INT WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle)
     else if (ov->hEvent)
         SetEvent(ov->hEvent);
     return 0;
+}
+
+/* The final WSACleanup: every query still pending ends as cancelled, without its event set or
+   its completion routine run (the WSACleanup page); its worker's later completion is a no-op. */
+void ws_addrinfo_cleanup(void)
+{
+    struct ai_query *list;
+
+    AcquireSRWLockExclusive(&query_lock);
+    list = query_list;
+    query_list = NULL;
+    for (struct ai_query *q = list; q; q = q->next) {
+        q->state = QUERY_DONE;
+        *q->result = NULL;
+        q->overlapped->Internal = WSA_E_CANCELLED;
+    }
+    ReleaseSRWLockExclusive(&query_lock);
 }
 
 INT WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped)

@@ -204,6 +204,7 @@ static HANDLE async_start(enum async_kind kind, HWND window, UINT message, const
     handle = r->handle = last_handle;
     r->next = requests;
     requests = r;
+    ws_note_cleanup_work();
     thread = CreateThread(NULL, 0, async_worker, r, 0, NULL);
     if (!thread) unlink_request(r);
     ReleaseSRWLockExclusive(&requests_lock);
@@ -276,4 +277,14 @@ int WSAAPI WSACancelAsyncRequest(HANDLE hAsyncTaskHandle)
     }
     ReleaseSRWLockExclusive(&requests_lock);
     return err ? ws_fail(err) : 0;
+}
+
+/* The final WSACleanup: every request still running is cancelled, so that it writes no buffer
+   and posts no message (the WSACleanup page: pending asynchronous calls end without a
+   notification). Their workers end on their own. */
+void ws_asyncdb_cleanup(void)
+{
+    AcquireSRWLockExclusive(&requests_lock);
+    for (struct async_request *r = requests; r; r = r->next) r->state = ASYNC_CANCELLED;
+    ReleaseSRWLockExclusive(&requests_lock);
 }
