@@ -317,6 +317,109 @@ static void test_FD_CLOSE_of_a_reset_is_posted_with_WSAECONNABORTED(void **state
     drain_messages();
 }
 
+/* ---- a handle closed without closesocket ---- */
+
+static void pass_fence(SOCKET fence_client, SOCKET fence_server);
+
+typedef LONG(WINAPI *nt_close_fn)(HANDLE);
+
+static void close_with_NtClose(SOCKET s)
+{
+    nt_close_fn nt_close =
+        (nt_close_fn)(void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtClose");
+    assert_non_null(nt_close);
+    assert_int_equal(nt_close((HANDLE)s), 0);
+}
+
+static void close_with_CloseHandle(SOCKET s)
+{
+    assert_true(CloseHandle((HANDLE)s));
+}
+
+/* Closing the handle as a file ends the socket as closesocket does, and Windows posts FD_CLOSE
+   (error 0) to the selected socket for it; closesocket itself posts nothing (see below). */
+static void expect_FD_CLOSE_when_closed_with(void (*close_handle)(SOCKET))
+{
+    SOCKET client, server, fence_client, fence_server;
+    char c;
+    ws_test_tcp_pair(AF_INET, &fence_client, &fence_server);
+    assert_int_equal(WSAAsyncSelect(fence_server, window, WM_FENCE, FD_READ), 0);
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSAAsyncSelect(server, window, WM_SOCKET, FD_READ | FD_OOB | FD_CLOSE), 0);
+    drain_messages();
+    close_handle(server);
+    expect_message(server, FD_CLOSE, 0);
+    /* Once: nothing follows it. */
+    pass_fence(fence_client, fence_server);
+    assert_no_message();
+    /* The peer sees the connection end. */
+    assert_int_equal(recv(client, &c, 1, 0), 0);
+    closesocket(client);
+    closesocket(fence_client);
+    closesocket(fence_server);
+}
+
+static void test_FD_CLOSE_is_posted_when_the_socket_handle_is_closed_with_CloseHandle(void **state)
+{
+    (void)state;
+    expect_FD_CLOSE_when_closed_with(close_with_CloseHandle);
+}
+
+static void test_FD_CLOSE_is_posted_when_the_socket_handle_is_closed_with_NtClose(void **state)
+{
+    (void)state;
+    expect_FD_CLOSE_when_closed_with(close_with_NtClose);
+}
+
+static void test_a_handle_closed_without_closesocket_posts_nothing_unless_FD_CLOSE_is_selected(
+    void **state)
+{
+    SOCKET client, server, fence_client, fence_server;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &fence_client, &fence_server);
+    assert_int_equal(WSAAsyncSelect(fence_server, window, WM_FENCE, FD_READ), 0);
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSAAsyncSelect(server, window, WM_SOCKET, FD_READ), 0);
+    drain_messages();
+    close_with_CloseHandle(server);
+    pass_fence(fence_client, fence_server);
+    assert_no_message();
+    closesocket(client);
+    closesocket(fence_client);
+    closesocket(fence_server);
+}
+
+/* Sockets closed as files among others that stay selected: each closed one gets its FD_CLOSE,
+   the others keep getting their messages. */
+static void test_closing_some_selected_handles_with_CloseHandle_leaves_the_others_served(
+    void **state)
+{
+    enum { PAIRS = 8 };
+    SOCKET clients[PAIRS], servers[PAIRS];
+    (void)state;
+    drain_messages();
+    for (int i = 0; i < PAIRS; i++) {
+        ws_test_tcp_pair(AF_INET, &clients[i], &servers[i]);
+        assert_int_equal(WSAAsyncSelect(servers[i], window, WM_SOCKET, FD_READ | FD_CLOSE), 0);
+    }
+    for (int i = 0; i < PAIRS; i += 2) {
+        close_with_CloseHandle(servers[i]);
+        expect_message(servers[i], FD_CLOSE, 0);
+    }
+    for (int i = 1; i < PAIRS; i += 2) {
+        char c;
+        assert_int_equal(send(clients[i], "x", 1, 0), 1);
+        expect_message(servers[i], FD_READ, 0);
+        assert_int_equal(recv(servers[i], &c, 1, 0), 1);
+    }
+    assert_no_message();
+    for (int i = 0; i < PAIRS; i++) {
+        if (i % 2) closesocket(servers[i]);
+        closesocket(clients[i]);
+    }
+    drain_messages();
+}
+
 /* ---- switching, cancelling, FIONBIO ---- */
 
 static void test_a_mask_of_0_cancels_and_FIONBIO_off_works_again(void **state)
@@ -834,6 +937,11 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_FD_CONNECT_to_a_closed_port_is_posted_with_WSAECONNREFUSED),
     cmocka_unit_test(test_FD_CLOSE_of_a_graceful_close_is_posted_once_after_the_data_is_read),
     cmocka_unit_test(test_FD_CLOSE_of_a_reset_is_posted_with_WSAECONNABORTED),
+    cmocka_unit_test(test_FD_CLOSE_is_posted_when_the_socket_handle_is_closed_with_CloseHandle),
+    cmocka_unit_test(test_FD_CLOSE_is_posted_when_the_socket_handle_is_closed_with_NtClose),
+    cmocka_unit_test(
+        test_a_handle_closed_without_closesocket_posts_nothing_unless_FD_CLOSE_is_selected),
+    cmocka_unit_test(test_closing_some_selected_handles_with_CloseHandle_leaves_the_others_served),
     cmocka_unit_test(test_a_mask_of_0_cancels_and_FIONBIO_off_works_again),
     cmocka_unit_test(test_WSAEventSelect_and_WSAAsyncSelect_each_cancel_the_other),
     cmocka_unit_test(test_switching_from_messages_to_an_event_and_back_to_messages),

@@ -17,19 +17,31 @@
  * (or becomes or stops being reachable) after the addresses changed; otherwise the thread waits
  * for the next change.
  *
- * One thread serves up to 63 sockets (its own wake-up event takes the 64th wait slot); more
- * threads start as more sockets are registered. The registry is touched only by the selection
- * calls, SIO_ADDRESS_LIST_CHANGE, WSAEnumNetworkEvents and closesocket of a registered socket,
- * and the threads, under one lock. A thread holds the lock from reading a record until its
- * messages are posted, and unregistering takes the lock, so once closesocket or a replacing
- * selection has returned, nothing more is posted for that selection. Nothing is posted while the
- * final WSACleanup runs or after it. A thread with no sockets left after the final WSACleanup
- * ends; each thread holds a reference on the DLL until it has ended.
+ * A handle closed without closesocket (CloseHandle, NtClose) ends the socket as closesocket does,
+ * and Windows then posts FD_CLOSE to a socket selected for it. Nothing of ours runs then, but the
+ * device completes a pending poll request with AFD_POLL_CLOSE when a socket's last handle closes:
+ * each thread keeps one such request pending for its sockets, issued on a private socket of the
+ * device, and posts FD_CLOSE (error 0) for a socket it reports, unless FD_CLOSE was posted for it
+ * already. The entry then ends, as closesocket would have ended it.
+ *
+ * One thread serves up to 62 sockets (its own wake-up event and its close poll take the other
+ * two wait slots); more threads start as more sockets are registered. The registry is touched
+ * only by the selection calls, SIO_ADDRESS_LIST_CHANGE, WSAEnumNetworkEvents and closesocket of
+ * a registered socket, and the threads, under one lock. A thread holds the lock from reading a
+ * record until its messages are posted, and unregistering takes the lock, so once closesocket or
+ * a replacing selection has returned, nothing more is posted for that selection. Nothing is
+ * posted while the final WSACleanup runs or after it. A thread with no sockets left after the
+ * final WSACleanup ends; each thread holds a reference on the DLL until it has ended.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include "openws2/afd_provider.h"
 
-/* One wait slot is the thread's wake-up event. */
-#define NOTIFY_SOCKETS (MAXIMUM_WAIT_OBJECTS - 1)
+/* Two wait slots are the thread's wake-up event and its close poll. */
+#define NOTIFY_SOCKETS (MAXIMUM_WAIT_OBJECTS - 2)
+#define WAKE_SLOT      0
+#define POLL_SLOT      1
+#define FIRST_SLOT     2
 /* How long a thread waits for a cancelled address-list-change request to finish. */
 #define CANCEL_WAIT_MS 1000
 
@@ -40,13 +52,15 @@ struct notify_entry {
     HWND window;  /* messages: the window; NULL for an event selection */
     UINT message;
     long events;
-    HANDLE user_event;     /* event selection: our duplicate of the program's event */
-    bool address_wanted;   /* the thread is to issue an address-list-change request */
-    bool address_pending;  /* the request is in the device */
-    bool address_armed;    /* SIO_ADDRESS_LIST_CHANGE waits for the next change */
-    bool routing_armed;    /* SIO_ROUTING_INTERFACE_CHANGE waits for the route to change */
-    long recorded;         /* event selection: FD_ADDRESS_LIST_CHANGE and
-                              FD_ROUTING_INTERFACE_CHANGE not yet enumerated */
+    HANDLE user_event;       /* event selection: our duplicate of the program's event */
+    bool address_wanted;     /* the thread is to issue an address-list-change request */
+    bool address_pending;    /* the request is in the device */
+    bool address_armed;      /* SIO_ADDRESS_LIST_CHANGE waits for the next change */
+    bool routing_armed;      /* SIO_ROUTING_INTERFACE_CHANGE waits for the route to change */
+    long recorded;           /* event selection: FD_ADDRESS_LIST_CHANGE and
+                                FD_ROUTING_INTERFACE_CHANGE not yet enumerated */
+    bool close_posted;       /* FD_CLOSE was posted for the socket */
+    unsigned int generation; /* bumped each time the entry starts serving a socket */
     IO_STATUS_BLOCK address_io;
     /* SIO_ROUTING_INTERFACE_CHANGE: the destination, and the source address (or the error) the
        route to it had when armed */
@@ -54,12 +68,39 @@ struct notify_entry {
     int route_dest_len, route_error;
 };
 
+/* The poll request a thread keeps pending for its sockets (struct afd_poll_in with room). */
+#include <pshpack4.h>
+struct close_poll {
+    LONGLONG timeout;
+    unsigned int count;
+    BOOLEAN exclusive;
+    BOOLEAN pad[3];
+    struct afd_poll_entry entries[NOTIFY_SOCKETS];
+};
+#include <poppack.h>
+_Static_assert(offsetof(struct close_poll, entries) == offsetof(struct afd_poll_in, entries),
+               "the close poll has the layout of the device's poll request");
+
 struct notifier {
     struct notifier *next;
     HANDLE wake;    /* auto-reset: the set of sockets or requests changed */
     bool running;   /* a thread serves this block */
     HMODULE module; /* the DLL reference the thread holds */
     int live;       /* entries with a socket */
+    /* The close poll: issued on ANCHOR (made once, kept for the life of the process),
+       completing on POLL_DONE. POLLED holds the entry and generation of each socket issued. */
+    HANDLE anchor, poll_done;
+    bool poll_pending;    /* in the device */
+    bool poll_stale;      /* the set of sockets changed since it was issued */
+    bool poll_cancelling; /* cancelled, its completion not seen yet */
+    IO_STATUS_BLOCK poll_io;
+    unsigned int polled_count;
+    struct {
+        ULONGLONG socket;
+        int slot;
+        unsigned int generation;
+    } polled[NOTIFY_SOCKETS];
+    struct close_poll poll;
     struct notify_entry entries[NOTIFY_SOCKETS];
 };
 
@@ -161,10 +202,18 @@ static void address_done(struct notify_entry *e, long *events, int *errors, bool
     }
 }
 
+/* user32's PostMessageW, found once the process has loaded user32; NULL before. */
+static post_message_fn poster(void)
+{
+    static post_message_fn post;
+    if (!post) post = (post_message_fn)(void *)ws_user32_proc("PostMessageW");
+    return post;
+}
+
 /* Read the socket's record and post what it holds. Called with the lock held. */
 static void serve(struct notify_entry *e)
 {
-    static post_message_fn post;
+    post_message_fn post;
     struct afd_get_events_out out;
     int errors[FD_MAX_EVENTS];
     IO_STATUS_BLOCK io;
@@ -177,12 +226,12 @@ static void serve(struct notify_entry *e)
         events |= afd_record_events(&out, errors) & e->events;
     /* The final WSACleanup is closing the sockets: what they record now is not reported. */
     if (!events || !ws_started()) return;
-    if (!post && !(post = (post_message_fn)(void *)ws_user32_proc("PostMessageW"))) return;
+    if (!(post = poster())) return;
     for (size_t i = 0; i < ARRAY_COUNT(post_order); i++) {
         int bit = post_order[i];
-        if (events & (1L << bit))
-            post(e->window, e->message, (WPARAM)e->s,
-                 WSAMAKESELECTREPLY(1L << bit, (WORD)errors[bit]));
+        if (!(events & (1L << bit))) continue;
+        post(e->window, e->message, (WPARAM)e->s, WSAMAKESELECTREPLY(1L << bit, (WORD)errors[bit]));
+        if (bit == FD_CLOSE_BIT) e->close_posted = true;
     }
 }
 
@@ -213,6 +262,173 @@ static void issue_address_request(struct notify_entry *e)
     serve(e);
 }
 
+/* End an entry's service: nothing more is posted or signaled for its socket. Called with the
+   lock held. */
+static void retire(struct notifier *n, struct notify_entry *e)
+{
+    SOCKET s = e->s;
+    IO_STATUS_BLOCK io;
+
+    if (e->address_pending) NtCancelIoFileEx((HANDLE)s, &e->address_io, &io);
+    if (e->user_event) CloseHandle(e->user_event);
+    e->user_event = NULL;
+    e->s = INVALID_SOCKET;
+    e->retired = true;
+    n->live--;
+    n->poll_stale = true;
+    set_notify_flag(s, false);
+    SetEvent(n->wake);
+}
+
+/* ---- the close poll ---- */
+
+static bool still_a_socket(SOCKET s)
+{
+    struct afd_info_out info;
+    IO_STATUS_BLOCK io;
+    return !NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_GET_INFO), NULL,
+                                  0, &info, sizeof(info));
+}
+
+/*
+ * The socket of an entry was closed without closesocket: post FD_CLOSE if the socket is selected
+ * for it and has not had it, and end the entry. If the handle value already names a socket
+ * again, which the program may have selected meanwhile (the entry then serves it), the poll is
+ * only made again. Called with the lock held.
+ */
+static void closed_elsewhere(struct notifier *n, struct notify_entry *e)
+{
+    SOCKET s = e->s;
+    struct ws_socket *sock;
+    post_message_fn post;
+
+    if (still_a_socket(s)) {
+        n->poll_stale = true;
+        return;
+    }
+    if (e->window && (e->events & FD_CLOSE) && !e->close_posted && ws_started() &&
+        (post = poster()))
+        post(e->window, e->message, (WPARAM)s, WSAMAKESELECTREPLY(FD_CLOSE, 0));
+    retire(n, e);
+    /* The socket table still holds the closed handle: free its slot, so that nothing (the final
+       WSACleanup's close pass) closes whatever the value names next. */
+    if ((sock = sock_table_find(s)) && sock->handle == s && !still_a_socket(s))
+        sock_table_remove(sock);
+}
+
+/* The request could not be made: a handle it names is closed. End the entries of the handles
+   that no longer name a socket. Called with the lock held. */
+static void probe_closed(struct notifier *n)
+{
+    for (int i = 0; i < NOTIFY_SOCKETS; i++) {
+        struct notify_entry *e = &n->entries[i];
+        if (e->s != INVALID_SOCKET && !e->retired && !still_a_socket(e->s)) closed_elsewhere(n, e);
+    }
+}
+
+/* The poll answered: end the entries of the sockets it reports closed. Called with the lock
+   held. */
+static void close_poll_answered(struct notifier *n)
+{
+    const size_t head = offsetof(struct close_poll, entries);
+    ULONG_PTR written = n->poll_io.Information;
+    unsigned int answered =
+        written > head ? (unsigned int)((written - head) / sizeof(struct afd_poll_entry)) : 0;
+    unsigned int i = 0;
+
+    if (answered > n->poll.count) answered = n->poll.count;
+    /* The device writes the signaled sockets back in the order they were issued. */
+    for (unsigned int k = 0; k < answered; k++) {
+        const struct afd_poll_entry *answer = &n->poll.entries[k];
+        struct notify_entry *e;
+        unsigned int generation;
+
+        while (i < n->polled_count && n->polled[i].socket != answer->socket) i++;
+        if (i == n->polled_count) break;
+        e = &n->entries[n->polled[i].slot];
+        generation = n->polled[i++].generation;
+        /* An entry unregistered or reused since the poll was issued is not this socket's. */
+        if (!(answer->events & AFD_POLL_CLOSE) || e->retired || e->generation != generation ||
+            (ULONGLONG)e->s != answer->socket)
+            continue;
+        closed_elsewhere(n, e);
+    }
+}
+
+/* Keep the close poll in step with the sockets: cancel one that names another set of sockets,
+   issue one for the current set when none is pending. Called by the thread with the lock held. */
+static void refresh_close_poll(struct notifier *n)
+{
+    IO_STATUS_BLOCK cancel_io;
+    unsigned int count = 0;
+    ULONG size;
+    NTSTATUS status;
+
+    if (!n->anchor || !n->poll_stale) return;
+    if (n->poll_pending) {
+        if (!n->poll_cancelling) {
+            n->poll_cancelling = true;
+            NtCancelIoFileEx(n->anchor, &n->poll_io, &cancel_io);
+        }
+        return;
+    }
+    n->poll_stale = false;
+    for (int i = 0; i < NOTIFY_SOCKETS; i++) {
+        struct notify_entry *e = &n->entries[i];
+        if (e->s == INVALID_SOCKET || e->retired) continue;
+        n->poll.entries[count].socket = (ULONGLONG)e->s;
+        n->poll.entries[count].events = AFD_POLL_CLOSE;
+        n->poll.entries[count].status = 0;
+        n->polled[count].socket = (ULONGLONG)e->s;
+        n->polled[count].slot = i;
+        n->polled[count].generation = e->generation;
+        count++;
+    }
+    n->polled_count = count;
+    if (!count) return;
+    n->poll.timeout = INT64_MAX; /* no timeout */
+    n->poll.count = count;
+    n->poll.exclusive = FALSE;
+    n->poll.pad[0] = n->poll.pad[1] = n->poll.pad[2] = 0;
+    n->poll_io.Status = STATUS_PENDING;
+    n->poll_io.Information = 0;
+    size = (ULONG)(offsetof(struct close_poll, entries) + count * sizeof(struct afd_poll_entry));
+    status = NtDeviceIoControlFile(n->anchor, n->poll_done, NULL, NULL, &n->poll_io, AFD_POLL,
+                                   &n->poll, size, &n->poll, size);
+    if (status == STATUS_PENDING)
+        n->poll_pending = true;
+    else if (!status)
+        close_poll_answered(n);
+    else
+        probe_closed(n);
+}
+
+/* The poll's event was signaled. Called by the thread with the lock held. */
+static void close_poll_done(struct notifier *n)
+{
+    NTSTATUS status = io_status(&n->poll_io);
+
+    if (!n->poll_pending || status == STATUS_PENDING) return;
+    n->poll_pending = n->poll_cancelling = false;
+    n->poll_stale = true;
+    if (!status) close_poll_answered(n);
+}
+
+/* Take back a pending close poll and see it end (the thread is about to stop). Called by the
+   thread with the lock held. */
+static void end_close_poll(struct notifier *n)
+{
+    IO_STATUS_BLOCK cancel_io;
+    DWORD start = GetTickCount();
+
+    if (!n->poll_pending) return;
+    NtCancelIoFileEx(n->anchor, &n->poll_io, &cancel_io);
+    while (io_status(&n->poll_io) == STATUS_PENDING && GetTickCount() - start < CANCEL_WAIT_MS)
+        WaitForSingleObject(n->poll_done, 10);
+    n->poll_pending = n->poll_cancelling = false;
+    n->poll_stale = true;
+}
+
 /* Free a retired entry. The request of the entry's socket (cancelled when it was retired)
    reports to this thread, which must see it finish before the status block is reused. Called
    with the lock held. */
@@ -227,6 +443,7 @@ static void free_entry(struct notify_entry *e)
     e->retired = false;
     e->address_wanted = e->address_pending = e->address_armed = e->routing_armed = false;
     e->recorded = 0;
+    e->close_posted = false;
 }
 
 static DWORD WINAPI notifier_thread(void *arg)
@@ -236,7 +453,7 @@ static DWORD WINAPI notifier_thread(void *arg)
     int slot_of[MAXIMUM_WAIT_OBJECTS];
 
     for (;;) {
-        DWORD count = 1, ret, first;
+        DWORD count = FIRST_SLOT, ret, first;
 
         AcquireSRWLockExclusive(&notify_lock);
         for (int i = 0; i < NOTIFY_SOCKETS; i++) {
@@ -251,13 +468,16 @@ static DWORD WINAPI notifier_thread(void *arg)
         }
         if (!n->live && !ws_started()) {
             HMODULE module = n->module;
+            end_close_poll(n);
             CloseHandle(n->wake);
             n->wake = NULL;
             n->running = false;
             ReleaseSRWLockExclusive(&notify_lock);
             FreeLibraryAndExitThread(module, 0);
         }
-        handles[0] = n->wake;
+        refresh_close_poll(n);
+        handles[WAKE_SLOT] = n->wake;
+        handles[POLL_SLOT] = n->poll_done;
         ReleaseSRWLockExclusive(&notify_lock);
 
         ret = WaitForMultipleObjects(count, handles, FALSE, INFINITE);
@@ -265,7 +485,13 @@ static DWORD WINAPI notifier_thread(void *arg)
             Sleep(10); /* not expected with handles only this thread closes; do not spin */
             continue;
         }
-        if (ret == WAIT_OBJECT_0 || ret >= WAIT_OBJECT_0 + count) continue;
+        if (ret == WAIT_OBJECT_0 + POLL_SLOT) {
+            AcquireSRWLockExclusive(&notify_lock);
+            close_poll_done(n);
+            ReleaseSRWLockExclusive(&notify_lock);
+            continue;
+        }
+        if (ret == WAIT_OBJECT_0 + WAKE_SLOT || ret >= WAIT_OBJECT_0 + count) continue;
         /* Serve the signaled socket and every later one already signaled, so that a busy socket
            early in the list cannot starve the others. */
         first = ret - WAIT_OBJECT_0;
@@ -279,11 +505,37 @@ static DWORD WINAPI notifier_thread(void *arg)
     }
 }
 
+/* A private socket of the device for the close poll; NULL if none can be made (handles closed
+   without closesocket then go unnoticed). */
+static HANDLE make_anchor(void)
+{
+    static const WCHAR device[] = L"\\Device\\Afd";
+    UNICODE_STRING name = {sizeof(device) - sizeof(WCHAR), sizeof(device), (WCHAR *)device};
+    struct afd_create_in create = {AF_INET, SOCK_DGRAM, IPPROTO_UDP, 0};
+    OBJECT_ATTRIBUTES attr;
+    IO_STATUS_BLOCK io;
+    HANDLE anchor;
+
+    InitializeObjectAttributes(&attr, &name, 0, NULL, NULL);
+    if (NtOpenFile(&anchor, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, 0, 0))
+        return NULL;
+    if (NtDeviceIoControlFile(anchor, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_CREATE), &create,
+                              sizeof(create), NULL, 0)) {
+        NtClose(anchor);
+        return NULL;
+    }
+    return anchor;
+}
+
 /* Start the thread of a block. Called with the lock held. */
 static bool start_notifier(struct notifier *n)
 {
     HANDLE thread;
 
+    /* The poll's event and socket are made once and kept when the thread stops. */
+    if (!n->poll_done && !(n->poll_done = CreateEventW(NULL, FALSE, FALSE, NULL))) return false;
+    if (!n->anchor) n->anchor = make_anchor();
+    n->poll_stale = true;
     if (!(n->wake = CreateEventW(NULL, FALSE, FALSE, NULL))) return false;
     if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS,
                             (LPCWSTR)(void *)notifier_thread, &n->module)) {
@@ -356,7 +608,10 @@ static void activate(struct notifier *n, struct notify_entry *e, SOCKET s, bool 
 {
     if (!added) return;
     e->s = s;
+    e->generation++;
+    e->close_posted = false;
     n->live++;
+    n->poll_stale = true;
     set_notify_flag(s, true);
     SetEvent(n->wake);
 }
@@ -461,17 +716,7 @@ void afd_notify_unregister(SOCKET s)
 
     if (!notifiers) return;
     AcquireSRWLockExclusive(&notify_lock);
-    if ((e = find_entry(s, &n))) {
-        IO_STATUS_BLOCK io;
-        if (e->address_pending) NtCancelIoFileEx((HANDLE)s, &e->address_io, &io);
-        if (e->user_event) CloseHandle(e->user_event);
-        e->user_event = NULL;
-        e->s = INVALID_SOCKET;
-        e->retired = true;
-        n->live--;
-        set_notify_flag(s, false);
-        SetEvent(n->wake);
-    }
+    if ((e = find_entry(s, &n))) retire(n, e);
     ReleaseSRWLockExclusive(&notify_lock);
 }
 
