@@ -537,6 +537,9 @@ static void test_ConnectEx_with_send_data_connects_and_sends_it(void **state)
     assert_int_equal(send(s, "d", 1, 0), 1);
     recv_all(server, got, 1);
     assert_int_equal(got[0], 'd');
+    /* Except for connect: not WSAEISCONN as for other connected sockets, but WSAEINVAL. */
+    assert_socket_error(connect(s, (struct sockaddr *)&addr, len), WSAEINVAL);
+    assert_socket_error(connect(server, (struct sockaddr *)&addr, len), WSAEISCONN);
     closesocket(server);
     closesocket(s);
     closesocket(listener);

@@ -221,6 +221,100 @@ static void test_WSARecv_without_flags_pointer_fails_with_WSAEFAULT(void **state
     closesocket(server);
 }
 
+static void test_WSARecv_without_buffers_fails_with_WSAEINVAL(void **state)
+{
+    SOCKET client, server;
+    WSAOVERLAPPED ov = {0};
+    char b[4];
+    WSABUF in = {0, b};
+    DWORD got, flags = 0;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    assert_socket_error(WSARecv(server, NULL, 0, NULL, &flags, &ov, NULL), WSAEINVAL);
+    assert_socket_error(WSARecv(server, &in, 0, NULL, &flags, &ov, NULL), WSAEINVAL);
+    assert_socket_error(WSARecv(server, &in, 0, &got, &flags, NULL, NULL), WSAEINVAL);
+    /* One empty buffer is a valid request. */
+    assert_socket_error(WSARecv(server, &in, 1, NULL, &flags, &ov, NULL), WSA_IO_PENDING);
+    assert_int_equal(send(client, "x", 1, 0), 1);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    CloseHandle(ov.hEvent);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_send_on_a_udp_socket_without_peer_fails_with_WSAENOTCONN(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    u_long on = 1;
+    (void)state;
+    assert_socket_error(send(s, "data", 4, 0), WSAENOTCONN);
+    assert_int_equal(ioctlsocket(s, FIONBIO, &on), 0);
+    assert_socket_error(send(s, "data", 4, 0), WSAENOTCONN);
+    closesocket(s);
+}
+
+static void test_recv_on_an_unbound_udp_socket_fails_with_WSAEINVAL(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    struct sockaddr_storage addr;
+    int len = ws_test_loopback(AF_INET, 0, &addr);
+    u_long on = 1, off = 0;
+    char b[4];
+    (void)state;
+    assert_int_equal(ioctlsocket(s, FIONBIO, &on), 0);
+    assert_socket_error(recv(s, b, sizeof(b), 0), WSAEINVAL);
+    /* Blocking, it fails at once too rather than wait for what cannot come. */
+    assert_int_equal(ioctlsocket(s, FIONBIO, &off), 0);
+    assert_socket_error(recv(s, b, sizeof(b), 0), WSAEINVAL);
+    assert_int_equal(ioctlsocket(s, FIONBIO, &on), 0);
+    assert_int_equal(bind(s, (struct sockaddr *)&addr, len), 0);
+    assert_socket_error(recv(s, b, sizeof(b), 0), WSAEWOULDBLOCK);
+    closesocket(s);
+}
+
+/* A stream whose connect is still under way: data calls fail with WSAENOTCONN, not "would
+   block". A listener whose queue is full leaves further connects pending. */
+static void test_recv_and_send_while_the_connect_is_pending_fail_with_WSAENOTCONN(void **state)
+{
+    SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), clients[8], pending = INVALID_SOCKET;
+    struct sockaddr_storage addr;
+    int len = ws_test_loopback(AF_INET, 0, &addr);
+    struct timeval zero = {0, 0}, wait = {0, 500000};
+    u_long on = 1;
+    char b[4];
+    fd_set writable, failed;
+    (void)state;
+    assert_int_equal(bind(listener, (struct sockaddr *)&addr, len), 0);
+    assert_int_equal(listen(listener, 0), 0);
+    len = sizeof(addr);
+    assert_int_equal(getsockname(listener, (struct sockaddr *)&addr, &len), 0);
+    for (size_t i = 0; i < ARRAYSIZE(clients); i++) {
+        clients[i] = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assert_int_equal(ioctlsocket(clients[i], FIONBIO, &on), 0);
+        if (connect(clients[i], (struct sockaddr *)&addr, len))
+            assert_int_equal(WSAGetLastError(), WSAEWOULDBLOCK);
+    }
+    /* Let the connects the listener takes finish; the others stay pending. */
+    FD_ZERO(&writable);
+    for (size_t i = 0; i < ARRAYSIZE(clients); i++) FD_SET(clients[i], &writable);
+    select(0, NULL, &writable, NULL, &wait);
+    for (size_t i = 0; i < ARRAYSIZE(clients) && pending == INVALID_SOCKET; i++) {
+        FD_ZERO(&writable);
+        FD_ZERO(&failed);
+        FD_SET(clients[i], &writable);
+        FD_SET(clients[i], &failed);
+        if (!select(0, NULL, &writable, &failed, &zero)) pending = clients[i];
+    }
+    if (pending != INVALID_SOCKET) {
+        assert_socket_error(recv(pending, b, sizeof(b), 0), WSAENOTCONN);
+        assert_socket_error(send(pending, "data", 4, 0), WSAENOTCONN);
+    }
+    for (size_t i = 0; i < ARRAYSIZE(clients); i++) closesocket(clients[i]);
+    closesocket(listener);
+    if (pending == INVALID_SOCKET) skip(); /* every connect was taken: nothing to test */
+}
+
 static void test_overlapped_WSARecv_completes_through_its_event(void **state)
 {
     SOCKET client, server;
@@ -320,6 +414,10 @@ int main(void)
         cmocka_unit_test(test_sendto_on_unbound_udp_socket_binds_it),
         cmocka_unit_test(test_WSASend_and_WSARecv_gather_and_scatter),
         cmocka_unit_test(test_WSARecv_without_flags_pointer_fails_with_WSAEFAULT),
+        cmocka_unit_test(test_WSARecv_without_buffers_fails_with_WSAEINVAL),
+        cmocka_unit_test(test_send_on_a_udp_socket_without_peer_fails_with_WSAENOTCONN),
+        cmocka_unit_test(test_recv_on_an_unbound_udp_socket_fails_with_WSAEINVAL),
+        cmocka_unit_test(test_recv_and_send_while_the_connect_is_pending_fail_with_WSAENOTCONN),
         cmocka_unit_test(test_overlapped_WSARecv_completes_through_its_event),
         cmocka_unit_test(
             test_WSAGetOverlappedResult_of_a_truncated_datagram_fails_with_WSAEMSGSIZE),

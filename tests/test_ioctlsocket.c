@@ -63,6 +63,7 @@ static void test_FIONBIO_off_under_WSAEventSelect_fails_with_WSAEINVAL(void **st
     SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     WSAEVENT event = WSACreateEvent();
     u_long on = 1, off = 0;
+    DWORD returned;
     (void)state;
     if (WSAEventSelect(s, event, FD_READ)) {
         closesocket(s);
@@ -71,6 +72,11 @@ static void test_FIONBIO_off_under_WSAEventSelect_fails_with_WSAEINVAL(void **st
     }
     assert_int_equal(ioctlsocket(s, FIONBIO, &on), 0);
     assert_socket_error(ioctlsocket(s, FIONBIO, &off), WSAEINVAL);
+    /* WSAIoctl reports no bytes for the refusal. */
+    returned = 0xdeadbeef;
+    assert_socket_error(WSAIoctl(s, FIONBIO, &off, sizeof(off), NULL, 0, &returned, NULL, NULL),
+                        WSAEINVAL);
+    assert_int_equal(returned, 0);
     /* Undoing the selection allows blocking mode again. */
     assert_int_equal(WSAEventSelect(s, NULL, 0), 0);
     assert_int_equal(ioctlsocket(s, FIONBIO, &off), 0);
@@ -170,6 +176,54 @@ static void test_SIOCATMARK_is_false_while_urgent_data_waits(void **state)
     assert_int_equal(wait_for_ioctl(client, SIOCATMARK, FALSE), FALSE);
     assert_int_equal(recv(client, &byte, 1, MSG_OOB), 1);
     assert_int_equal(byte, 'u');
+    closesocket(client);
+    closesocket(server);
+}
+
+/* The mark is about the OOB byte waiting, not about whether normal data comes before it. */
+static void test_SIOCATMARK_is_false_while_urgent_data_waits_behind_normal_data(void **state)
+{
+    SOCKET client, server;
+    char buffer[8];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(send(server, "data", 4, 0), 4);
+    assert_int_equal(wait_for_ioctl(client, FIONREAD, 4), 4);
+    assert_int_equal(wait_for_ioctl(client, SIOCATMARK, TRUE), TRUE);
+    assert_int_equal(send(server, "u", 1, MSG_OOB), 1);
+    assert_int_equal(wait_for_ioctl(client, SIOCATMARK, FALSE), FALSE);
+    assert_int_equal(recv(client, buffer, 4, 0), 4);
+    assert_int_equal(wait_for_ioctl(client, SIOCATMARK, FALSE), FALSE);
+    assert_int_equal(recv(client, buffer, 1, MSG_OOB), 1);
+    assert_int_equal(buffer[0], 'u');
+    assert_int_equal(wait_for_ioctl(client, SIOCATMARK, TRUE), TRUE);
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_overlapped_SIOCATMARK_answers_at_once_and_completes_through_the_port(void **state)
+{
+    SOCKET client, server;
+    WSAOVERLAPPED ov = {0}, *done;
+    u_long value = 0xdeadbeef;
+    DWORD returned = 0xdeadbeef, bytes;
+    ULONG_PTR key;
+    HANDLE port;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    port = CreateIoCompletionPort((HANDLE)client, NULL, 77, 0);
+    assert_non_null(port);
+    SetLastError(0xdeadbeef);
+    assert_int_equal(WSAIoctl(client, SIOCATMARK, NULL, 0, &value, sizeof(value), &returned, &ov,
+                              NULL),
+                     0);
+    assert_int_equal(WSAGetLastError(), 0);
+    assert_int_equal(value, TRUE);
+    assert_int_equal(returned, sizeof(value));
+    assert_true(GetQueuedCompletionStatus(port, &bytes, &key, &done, 1000));
+    assert_int_equal(key, 77);
+    assert_ptr_equal(done, &ov);
+    CloseHandle(port);
     closesocket(client);
     closesocket(server);
 }
@@ -400,6 +454,33 @@ static void test_SIO_KEEPALIVE_VALS_succeeds_and_short_input_fails_with_WSAEFAUL
     closesocket(s);
 }
 
+/* Overlapped: a short input is refused with the OVERLAPPED already marked pending, and a
+   success leaves the byte count as it was. */
+static void test_overlapped_SIO_KEEPALIVE_VALS_leaves_the_count_alone(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    struct tcp_keepalive vals = {1, 10000, 1000};
+    WSAOVERLAPPED ov = {0};
+    DWORD returned = 0xdeadbeef;
+    (void)state;
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ov.Internal = 0xdeadbeef;
+    ov.InternalHigh = 0xdeadbeef;
+    assert_socket_error(
+        WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals) - 1, NULL, 0, &returned, &ov, NULL),
+        WSAEFAULT);
+    assert_int_equal(returned, 0xdeadbeef);
+    assert_int_equal(ov.Internal, STATUS_PENDING);
+    assert_int_equal(ov.InternalHigh, 0xdeadbeef);
+    assert_int_equal(
+        WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals), NULL, 0, &returned, &ov, NULL), 0);
+    assert_int_equal(returned, 0xdeadbeef);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    assert_int_equal(ov.Internal, 0);
+    CloseHandle(ov.hEvent);
+    closesocket(s);
+}
+
 static void test_overlapped_SIO_ADDRESS_LIST_CHANGE_pends(void **state)
 {
     SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
@@ -431,6 +512,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_FIONREAD_with_a_bad_argp_fails_with_WSAEFAULT),
     cmocka_unit_test(test_SIOCATMARK_is_true_without_urgent_data),
     cmocka_unit_test(test_SIOCATMARK_is_false_while_urgent_data_waits),
+    cmocka_unit_test(test_SIOCATMARK_is_false_while_urgent_data_waits_behind_normal_data),
+    cmocka_unit_test(test_overlapped_SIOCATMARK_answers_at_once_and_completes_through_the_port),
     cmocka_unit_test(test_SIOCATMARK_with_a_bad_argp_fails_with_WSAEFAULT),
     cmocka_unit_test(test_unknown_command_fails_with_WSAEOPNOTSUPP),
     cmocka_unit_test(test_ioctlsocket_on_a_non_socket_fails_with_WSAENOTSOCK),
@@ -444,6 +527,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_overlapped_WSAIoctl_FIONREAD_completes_through_event_and_port),
     cmocka_unit_test(test_SIO_GET_INTERFACE_LIST_includes_loopback),
     cmocka_unit_test(test_SIO_KEEPALIVE_VALS_succeeds_and_short_input_fails_with_WSAEFAULT),
+    cmocka_unit_test(test_overlapped_SIO_KEEPALIVE_VALS_leaves_the_count_alone),
     cmocka_unit_test(test_overlapped_SIO_ADDRESS_LIST_CHANGE_pends),
 };
 

@@ -426,10 +426,104 @@ static void test_closesocket_makes_a_blocking_recv_in_another_thread_fail_with_W
     closesocket(client);
 }
 
+/* An unknown family is reported before an unknown protocol; an unknown type before both. */
+static void test_socket_with_unknown_family_and_protocol_fails_with_WSAEAFNOSUPPORT(void **state)
+{
+    (void)state;
+    SetLastError(0xdeadbeef);
+    assert_true(WSASocketW(0xdead, SOCK_STREAM, 0xdead, NULL, 0, 0) == INVALID_SOCKET);
+    assert_int_equal(WSAGetLastError(), WSAEAFNOSUPPORT);
+    assert_true(WSASocketW(0xdead, 0xdead, IPPROTO_TCP, NULL, 0, 0) == INVALID_SOCKET);
+    assert_int_equal(WSAGetLastError(), WSAESOCKTNOSUPPORT);
+    assert_true(WSASocketW(AF_UNSPEC, 0, 0xdead, NULL, 0, 0) == INVALID_SOCKET);
+    assert_int_equal(WSAGetLastError(), WSAEPROTONOSUPPORT);
+    assert_true(WSASocketW(AF_INET, SOCK_STREAM, 0xdead, NULL, 0, 0) == INVALID_SOCKET);
+    assert_int_equal(WSAGetLastError(), WSAEPROTONOSUPPORT);
+}
+
+/* A raw socket reports the raw catalog entry, whose protocol is 0 (a range up to 255). */
+static void test_raw_socket_protocol_info_reports_protocol_0(void **state)
+{
+    SOCKET s = WSASocketW(AF_INET, SOCK_RAW, IPPROTO_ICMP, NULL, 0, 0);
+    WSAPROTOCOL_INFOW info;
+    int len = sizeof(info);
+    (void)state;
+    if (s == INVALID_SOCKET) skip(); /* raw sockets need privileges the test may not have */
+    assert_int_equal(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&info, &len), 0);
+    assert_int_equal(info.iSocketType, SOCK_RAW);
+    assert_int_equal(info.iProtocol, 0);
+    assert_int_equal(info.iProtocolMaxOffset, 255);
+    closesocket(s);
+}
+
+/* An unconnected socket is told as such before its buffers are looked at. */
+static void test_getpeername_of_an_unconnected_socket_fails_with_WSAENOTCONN_first(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    struct sockaddr_storage addr, peer;
+    int len = ws_test_loopback(AF_INET, 9, &addr), peer_len = 0;
+    (void)state;
+    assert_socket_error(getpeername(s, NULL, NULL), WSAENOTCONN);
+    assert_int_equal(connect(s, (struct sockaddr *)&addr, len), 0);
+    assert_socket_error(getpeername(s, NULL, NULL), WSAEFAULT);
+    assert_socket_error(getpeername(s, (struct sockaddr *)&peer, &peer_len), WSAEFAULT);
+    assert_int_equal(peer_len, 0);
+    peer_len = sizeof(peer);
+    assert_int_equal(getpeername(s, (struct sockaddr *)&peer, &peer_len), 0);
+    assert_int_equal(peer_len, sizeof(struct sockaddr_in));
+    assert_memory_equal(&peer, &addr, sizeof(struct sockaddr_in));
+    closesocket(s);
+}
+
+/* Shut down in both directions on both sides, the connection still names its ends. */
+static void test_getpeername_still_names_the_peer_after_both_sides_shut_down(void **state)
+{
+    SOCKET client, server;
+    struct sockaddr_storage client_name, server_name, peer;
+    int len;
+    char b[4];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    len = sizeof(client_name);
+    assert_int_equal(getsockname(client, (struct sockaddr *)&client_name, &len), 0);
+    len = sizeof(server_name);
+    assert_int_equal(getsockname(server, (struct sockaddr *)&server_name, &len), 0);
+    assert_int_equal(shutdown(client, SD_BOTH), 0);
+    assert_int_equal(recv(server, b, sizeof(b), 0), 0);
+    assert_int_equal(shutdown(server, SD_BOTH), 0);
+    len = sizeof(peer);
+    assert_int_equal(getpeername(client, (struct sockaddr *)&peer, &len), 0);
+    assert_int_equal(len, sizeof(struct sockaddr_in));
+    assert_memory_equal(&peer, &server_name, sizeof(struct sockaddr_in));
+    len = sizeof(peer);
+    assert_int_equal(getpeername(server, (struct sockaddr *)&peer, &len), 0);
+    assert_memory_equal(&peer, &client_name, sizeof(struct sockaddr_in));
+    closesocket(client);
+    closesocket(server);
+}
+
+static void test_bind_with_an_unknown_ipv6_scope_id_fails_with_WSAEADDRNOTAVAIL(void **state)
+{
+    SOCKET s = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+    struct sockaddr_storage addr;
+    int len = ws_test_loopback(AF_INET6, 0, &addr);
+    (void)state;
+    ((struct sockaddr_in6 *)&addr)->sin6_scope_id = 0xabacab;
+    assert_socket_error(bind(s, (struct sockaddr *)&addr, len), WSAEADDRNOTAVAIL);
+    ((struct sockaddr_in6 *)&addr)->sin6_scope_id = 0;
+    assert_int_equal(bind(s, (struct sockaddr *)&addr, len), 0);
+    closesocket(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_socket_creates_tcp_and_udp_sockets_of_both_families),
+        cmocka_unit_test(test_socket_with_unknown_family_and_protocol_fails_with_WSAEAFNOSUPPORT),
+        cmocka_unit_test(test_raw_socket_protocol_info_reports_protocol_0),
+        cmocka_unit_test(test_getpeername_of_an_unconnected_socket_fails_with_WSAENOTCONN_first),
+        cmocka_unit_test(test_getpeername_still_names_the_peer_after_both_sides_shut_down),
+        cmocka_unit_test(test_bind_with_an_unknown_ipv6_scope_id_fails_with_WSAEADDRNOTAVAIL),
         cmocka_unit_test(test_socket_with_unknown_family_fails_with_WSAEAFNOSUPPORT),
         cmocka_unit_test(test_socket_with_unknown_type_fails_with_WSAESOCKTNOSUPPORT),
         cmocka_unit_test(test_socket_with_mismatched_protocol_fails_with_WSAEPROTONOSUPPORT),

@@ -381,14 +381,48 @@ static void test_IPV6_PROTECTION_LEVEL_is_unrestricted(void **state)
 
 static void test_setting_a_read_only_option_fails_with_WSAENOPROTOOPT(void **state)
 {
-    static const int names[] = {SO_TYPE,           SO_ACCEPTCONN, SO_MAX_MSG_SIZE,
-                                SO_PROTOCOL_INFOA, SO_GROUP_ID,   SO_CONNECT_TIME};
+    static const int names[] = {SO_ACCEPTCONN, SO_MAX_MSG_SIZE, SO_PROTOCOL_INFOA, SO_GROUP_ID,
+                                SO_CONNECT_TIME};
     SOCKET s = make_socket(AF_INET, SOCK_STREAM);
     DWORD value = 1;
     (void)state;
     for (size_t i = 0; i < ARRAYSIZE(names); i++)
         assert_socket_error(setsockopt(s, SOL_SOCKET, names[i], (char *)&value, sizeof(value)),
                             WSAENOPROTOOPT);
+    closesocket(s);
+}
+
+static void test_setting_SO_TYPE_fails_with_WSAEINVAL(void **state)
+{
+    SOCKET s = make_socket(AF_INET, SOCK_DGRAM);
+    DWORD value = SOCK_STREAM;
+    (void)state;
+    assert_socket_error(setsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&value, sizeof(value)),
+                        WSAEINVAL);
+    value = SOCK_DGRAM;
+    assert_socket_error(setsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&value, sizeof(value)),
+                        WSAEINVAL);
+    assert_int_equal(get_dword(s, SOL_SOCKET, SO_TYPE, 4), SOCK_DGRAM);
+    closesocket(s);
+}
+
+/* Windows keeps IPV6_V6ONLY for an IPv4 socket too: on, changeable until the socket is bound. */
+static void test_IPV6_V6ONLY_of_an_ipv4_socket_is_kept_until_it_is_bound(void **state)
+{
+    SOCKET s = make_socket(AF_INET, SOCK_STREAM);
+    struct sockaddr_storage addr;
+    DWORD off = 0, on = 1;
+    int len = ws_test_loopback(AF_INET, 0, &addr);
+    (void)state;
+    assert_int_equal(get_dword(s, IPPROTO_IPV6, IPV6_V6ONLY, 1) & 0xff, 1);
+    assert_int_equal(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&off, sizeof(off)), 0);
+    assert_int_equal(get_dword(s, IPPROTO_IPV6, IPV6_V6ONLY, 1) & 0xff, 0);
+    assert_int_equal(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&on, sizeof(on)), 0);
+    assert_int_equal(bind(s, (struct sockaddr *)&addr, len), 0);
+    assert_int_equal(get_dword(s, IPPROTO_IPV6, IPV6_V6ONLY, 1) & 0xff, 1);
+    assert_int_equal(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&off, sizeof(off)),
+                     SOCKET_ERROR);
+    assert_int_equal(get_dword(s, IPPROTO_IPV6, IPV6_V6ONLY, 1) & 0xff, 1);
     closesocket(s);
 }
 
@@ -1055,6 +1089,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_SO_LINGER_round_trips_on_tcp),
     cmocka_unit_test(test_SO_DONTLINGER_is_the_inverse_of_SO_LINGER),
     cmocka_unit_test(test_SO_TYPE_reports_the_socket_type),
+    cmocka_unit_test(test_setting_SO_TYPE_fails_with_WSAEINVAL),
+    cmocka_unit_test(test_IPV6_V6ONLY_of_an_ipv4_socket_is_kept_until_it_is_bound),
     cmocka_unit_test(test_SO_ACCEPTCONN_is_true_only_on_a_listening_socket),
     cmocka_unit_test(test_SO_ERROR_is_zero_on_a_fresh_socket),
     cmocka_unit_test(test_SO_ERROR_with_a_one_byte_buffer_fails_with_WSAEFAULT),

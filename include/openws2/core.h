@@ -46,11 +46,14 @@ enum ws_socket_state { WS_SLOT_FREE = 0, WS_SLOT_LIVE = 1, WS_SLOT_BUSY = 2 };
 #define WS_SOCK_NOTIFY      0x20 /* registered with the notification threads (afd notify.c) */
 #define WS_SOCK_CONNECTED   0x40 /* a stream socket known connected: its local name is final */
 #define WS_SOCK_MODE_KNOWN  0x80 /* WS_SOCK_NONBLOCKING is the device's mode (not adopted) */
+#define WS_SOCK_BOUND       0x100 /* a datagram socket known to have a local address */
+#define WS_SOCK_CONNECTEX   0x200 /* ConnectEx was called on it */
 /* Options that exist only in the user-mode context (src/provider/afd/sockopt.c). */
 #define WS_SOCK_OPT_DEBUG         0x01000000
 #define WS_SOCK_OPT_DONTROUTE     0x02000000
 #define WS_SOCK_OPT_PORT_SCALABLE 0x04000000
 #define WS_SOCK_OPT_REUSE_UNICAST 0x08000000
+#define WS_SOCK_OPT_V6ONLY_OFF    0x10000000 /* IPV6_V6ONLY cleared on an AF_INET socket */
 
 /* Pending event-based overlapped operations remembered for the final WSACleanup. */
 #define WS_PENDING_SLOTS 32
@@ -82,6 +85,11 @@ struct ws_socket {
     volatile LONG name_seq;
     int local_len; /* 0: not known */
     SOCKADDR_INET local;
+    /* The peer of a stream socket, kept once known (afd.c) under its own sequence count: the
+       host forgets it when the connection is shut down in both directions, Windows does not. */
+    volatile LONG peer_seq;
+    int peer_len; /* 0: not known */
+    SOCKADDR_INET peer;
 };
 
 /* The socket object for a handle, adopting AFD handles made elsewhere; NULL if not a socket. */

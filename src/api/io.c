@@ -12,6 +12,8 @@ static int recv_common(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, L
     struct ws_socket *sock = ws_enter(s, &err);
     if (!sock) return ws_fail(err);
     if (!flags || (!ov && !received)) return ws_fail(WSAEFAULT);
+    /* No buffer at all (not even an empty one) is an invalid argument. */
+    if (!count) return ws_fail(WSAEINVAL);
     /* The source address must fit, or the datagram would be consumed for nothing. */
     if (from && (!from_len || !ws_writable(from_len, sizeof(*from_len)) ||
                  *from_len < ws_sockaddr_len(sock->family) || !ws_writable(from, *from_len)))

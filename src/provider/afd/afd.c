@@ -120,6 +120,10 @@ SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
     if (status) {
         NtClose(handle);
         *err = afd_error(status);
+        /* The device judges an unknown protocol before an unknown family; Windows the family
+           first (only an unknown type comes before it). */
+        if (*err == WSAEPROTONOSUPPORT && af != AF_UNSPEC && af != AF_INET && af != AF_INET6)
+            *err = WSAEAFNOSUPPORT;
         return INVALID_SOCKET;
     }
     if (!sock_table_insert((SOCKET)handle, &afd_provider, af, type, protocol,
@@ -152,6 +156,28 @@ int WSPAPI afd_closesocket(SOCKET s, LPINT err)
     return 0;
 }
 
+/*
+ * Whether an IPv6 scope id names one of the machine's interfaces. The host checks it only for
+ * link-local addresses and ignores it otherwise; Windows refuses a bind to any address with a
+ * scope id that names no interface (WSAEADDRNOTAVAIL). iphlpapi is loaded on the first such bind.
+ */
+typedef DWORD(WINAPI *index_to_luid_fn)(ULONG index, void *luid);
+
+static bool interface_exists(ULONG index)
+{
+    static void *volatile proc;
+    ULONG64 luid;
+    void *found = proc;
+
+    if (!found) {
+        HMODULE module = LoadLibraryW(L"iphlpapi.dll");
+        if (!module || !(found = (void *)GetProcAddress(module, "ConvertInterfaceIndexToLuid")))
+            return true; /* cannot tell: leave it to the host */
+        proc = found;
+    }
+    return ((index_to_luid_fn)found)(index, &luid) == NO_ERROR;
+}
+
 int WSPAPI afd_bind(SOCKET s, const struct sockaddr *addr, int len, LPINT err)
 {
     struct afd_bind_in in;
@@ -159,6 +185,11 @@ int WSPAPI afd_bind(SOCKET s, const struct sockaddr *addr, int len, LPINT err)
     NTSTATUS status;
 
     if ((*err = afd_check_sockaddr(addr, len))) return SOCKET_ERROR;
+    if (addr->sa_family == AF_INET6 && ((const SOCKADDR_IN6 *)addr)->sin6_scope_id &&
+        !interface_exists(((const SOCKADDR_IN6 *)addr)->sin6_scope_id)) {
+        *err = WSAEADDRNOTAVAIL;
+        return SOCKET_ERROR;
+    }
     if (len > (int)sizeof(in.addr)) len = sizeof(in.addr);
     in.reserved = 0;
     memcpy(&in.addr, addr, len);
@@ -299,6 +330,8 @@ int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF 
     if (status) {
         /* A connect already under way on a non-blocking socket. */
         *err = status == STATUS_ADDRESS_ALREADY_ASSOCIATED_ ? WSAEALREADY : afd_error(status);
+        /* A socket connected by ConnectEx is not one connect may be called on at all. */
+        if (*err == WSAEISCONN && sock && (sock->flags & WS_SOCK_CONNECTEX)) *err = WSAEINVAL;
         return SOCKET_ERROR;
     }
     if (sock) InterlockedOr(&sock->flags, WS_SOCK_CONNECTED);
@@ -307,9 +340,19 @@ int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF 
 
 int WSPAPI afd_shutdown(SOCKET s, int how, LPINT err)
 {
+    struct ws_socket *sock = sock_table_find(s);
     IO_STATUS_BLOCK io;
-    NTSTATUS status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io,
-                                            AFD_WINE(AFD_W_SHUTDOWN), &how, sizeof(how), NULL, 0);
+    NTSTATUS status;
+
+    /* The host forgets the peer once the connection is closed both ways; Windows still names it:
+       learn it while it can be asked (afd_getpeername keeps it). */
+    if (sock && sock->type == SOCK_STREAM && !sock->peer_len) {
+        SOCKADDR_STORAGE peer;
+        int len = sizeof(peer), ignored;
+        afd_getpeername(s, (struct sockaddr *)&peer, &len, &ignored);
+    }
+    status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_SHUTDOWN),
+                                   &how, sizeof(how), NULL, 0);
     if (status) {
         *err = afd_error(status);
         return SOCKET_ERROR;
@@ -339,21 +382,38 @@ static int query_name(SOCKET s, ULONG code, struct sockaddr *addr, LPINT len, LP
 /*
  * The local name of a stream socket can no longer change once it listens or is connected: the
  * user-mode context keeps it then, and getsockname answers without the device, as Windows'
- * msafd does. Readers copy it under a sequence count (odd while it is written).
+ * msafd does. The peer is kept the same way once known. Readers copy a name under its sequence
+ * count (odd while it is written).
  */
-static bool cached_local_name(struct ws_socket *sock, struct sockaddr *addr, LPINT len, LPINT err)
+struct kept_name {
+    volatile LONG *seq;
+    int *len;
+    SOCKADDR_INET *addr;
+};
+
+static struct kept_name local_name(struct ws_socket *sock)
+{
+    return (struct kept_name){&sock->name_seq, &sock->local_len, &sock->local};
+}
+
+static struct kept_name peer_name(struct ws_socket *sock)
+{
+    return (struct kept_name){&sock->peer_seq, &sock->peer_len, &sock->peer};
+}
+
+static bool cached_name(struct kept_name kept, struct sockaddr *addr, LPINT len, LPINT err)
 {
     SOCKADDR_INET copy;
     LONG seq;
     int n;
 
     do {
-        seq = sock->name_seq;
+        seq = *kept.seq;
         MemoryBarrier();
-        if ((seq & 1) || !(n = sock->local_len)) return false;
-        memcpy(&copy, &sock->local, sizeof(copy));
+        if ((seq & 1) || !(n = *(volatile int *)kept.len)) return false;
+        memcpy(&copy, kept.addr, sizeof(copy));
         MemoryBarrier();
-    } while (seq != sock->name_seq);
+    } while (seq != *kept.seq);
     if (!len || !ws_writable(len, sizeof(*len)) || !addr || *len < n || !ws_writable(addr, n)) {
         *err = WSAEFAULT;
         return true;
@@ -364,39 +424,65 @@ static bool cached_local_name(struct ws_socket *sock, struct sockaddr *addr, LPI
     return true;
 }
 
-static void keep_local_name(struct ws_socket *sock, const struct sockaddr *addr, int len)
+static void keep_name(struct kept_name kept, const struct sockaddr *addr, int len)
 {
-    LONG seq = sock->name_seq;
-    if ((seq & 1) || len <= 0 || len > (int)sizeof(sock->local) ||
-        InterlockedCompareExchange(&sock->name_seq, seq + 1, seq) != seq)
+    LONG seq = *kept.seq;
+    if ((seq & 1) || len <= 0 || len > (int)sizeof(*kept.addr) ||
+        InterlockedCompareExchange(kept.seq, seq + 1, seq) != seq)
         return; /* another thread is writing it */
-    memcpy(&sock->local, addr, len);
-    sock->local_len = len;
-    InterlockedExchange(&sock->name_seq, seq + 2);
+    memcpy(kept.addr, addr, len);
+    *kept.len = len;
+    InterlockedExchange(kept.seq, seq + 2);
 }
 
 int WSPAPI afd_getsockname(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)
 {
     struct ws_socket *sock = sock_table_find(s);
 
-    if (sock && sock->type == SOCK_STREAM && cached_local_name(sock, addr, len, err))
+    if (sock && sock->type == SOCK_STREAM && cached_name(local_name(sock), addr, len, err))
         return *err ? SOCKET_ERROR : 0;
     if (query_name(s, AFD_GETSOCKNAME, addr, len, err)) return SOCKET_ERROR;
     if (sock && sock->type == SOCK_STREAM &&
         (sock->flags & (WS_SOCK_LISTENING | WS_SOCK_CONNECTED)))
-        keep_local_name(sock, addr, *len);
+        keep_name(local_name(sock), addr, *len);
     return 0;
 }
 
+/*
+ * Windows tells an unconnected socket (WSAENOTCONN) before it looks at the caller's buffers, so
+ * the device is asked into our own buffer first. A stream socket that was connected keeps
+ * naming its peer after the host has forgotten it (a connection shut down both ways).
+ */
 int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)
 {
-    struct ws_socket *sock;
+    struct ws_socket *sock = sock_table_find(s);
+    bool stream = sock && sock->type == SOCK_STREAM;
+    SOCKADDR_STORAGE peer;
+    IO_STATUS_BLOCK io;
+    NTSTATUS status;
+    int n;
 
-    if (query_name(s, AFD_WINE(AFD_W_GETPEERNAME), addr, len, err)) return SOCKET_ERROR;
-    /* A peer: the connection was made, whichever way (non-blocking connect, ConnectEx). */
-    if ((sock = sock_table_find(s)) && sock->type == SOCK_STREAM &&
-        !(sock->flags & WS_SOCK_CONNECTED))
-        InterlockedOr(&sock->flags, WS_SOCK_CONNECTED);
+    status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_GETPEERNAME),
+                                   NULL, 0, &peer, sizeof(peer));
+    if (status) {
+        *err = afd_error(status);
+        if (stream && *err == WSAENOTCONN && (sock->flags & WS_SOCK_CONNECTED) &&
+            cached_name(peer_name(sock), addr, len, err))
+            return *err ? SOCKET_ERROR : 0;
+        return SOCKET_ERROR;
+    }
+    n = (int)io.Information;
+    if (stream) {
+        /* A peer: the connection was made, whichever way (non-blocking connect, ConnectEx). */
+        if (!(sock->flags & WS_SOCK_CONNECTED)) InterlockedOr(&sock->flags, WS_SOCK_CONNECTED);
+        if (!sock->peer_len) keep_name(peer_name(sock), (struct sockaddr *)&peer, n);
+    }
+    if (!len || !ws_writable(len, sizeof(*len)) || !addr || *len < n || !ws_writable(addr, n)) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    memcpy(addr, &peer, n);
+    *len = n;
     return 0;
 }
 

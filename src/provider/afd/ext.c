@@ -190,7 +190,7 @@ static BOOL WINAPI ext_ConnectEx(SOCKET s, const struct sockaddr *name, int name
                        &err);
     if (in != &stack.head) HeapFree(GetProcessHeap(), 0, in);
     if (ret && err != WSA_IO_PENDING) return fail_false(err);
-    InterlockedOr(&sock->flags, WS_SOCK_CONNECTING);
+    InterlockedOr(&sock->flags, WS_SOCK_CONNECTING | WS_SOCK_CONNECTEX);
     return finish(ret, err);
 }
 

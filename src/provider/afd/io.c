@@ -76,10 +76,39 @@ int afd_transfer(SOCKET s, ULONG code, void *params, ULONG params_len, void *out
     return 0;
 }
 
+/*
+ * A stream socket whose connection is not made (a connect still under way) cannot transfer
+ * data: Windows fails with WSAENOTCONN where the host says "would block". Asked of the device
+ * only on that failure path, and only until the socket is known connected.
+ */
+static bool not_yet_connected(SOCKET s, struct ws_socket *sock)
+{
+    SOCKADDR_STORAGE peer;
+    int len = sizeof(peer), err;
+    if (!sock || sock->type != SOCK_STREAM || (sock->flags & WS_SOCK_CONNECTED)) return false;
+    return afd_getpeername(s, (struct sockaddr *)&peer, &len, &err) && err == WSAENOTCONN;
+}
+
+/*
+ * A datagram socket receives only once it has an address (bind, or an implicit one from connect
+ * or a send): Windows fails with WSAEINVAL rather than wait for what cannot come. Asked of the
+ * device once per socket, then remembered.
+ */
+static bool unbound_datagram(SOCKET s, struct ws_socket *sock)
+{
+    SOCKADDR_STORAGE local;
+    if (!sock || sock->type != SOCK_DGRAM || (sock->flags & WS_SOCK_BOUND)) return false;
+    if (afd_sync_request(s, AFD_GETSOCKNAME, NULL, 0, &local, sizeof(local), NULL, false))
+        return true;
+    InterlockedOr(&sock->flags, WS_SOCK_BOUND);
+    return false;
+}
+
 int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
                         struct sockaddr *from, LPINT from_len, LPWSAOVERLAPPED ov,
                         LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err)
 {
+    struct ws_socket *sock = sock_table_find(s);
     struct afd_recvmsg_in in = {
         .control = 0,
         .addr = (ULONG_PTR)from,
@@ -90,8 +119,15 @@ int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, 
         .buffers = (ULONG_PTR)bufs,
     };
     (void)thread;
-    return afd_transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), NULL, 0, received, ov, routine,
-                        err);
+    if (unbound_datagram(s, sock)) {
+        *err = WSAEINVAL;
+        return SOCKET_ERROR;
+    }
+    if (!afd_transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), NULL, 0, received, ov, routine,
+                      err))
+        return 0;
+    if (*err == WSAEWOULDBLOCK && not_yet_connected(s, sock)) *err = WSAENOTCONN;
+    return SOCKET_ERROR;
 }
 
 int WSPAPI afd_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
@@ -99,6 +135,27 @@ int WSPAPI afd_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDW
                     LPWSATHREADID thread, LPINT err)
 {
     return afd_recvfrom(s, bufs, count, received, flags, NULL, NULL, ov, routine, thread, err);
+}
+
+/*
+ * The error of a failed send as Windows reports it. Linux fails a send on a never-connected
+ * stream with EPIPE, which reads as a reset; a datagram socket without a peer or a destination
+ * is refused by the host as an invalid argument; a stream whose connect is under way would
+ * block. Windows says WSAENOTCONN for all three. Only the failure path pays for the lookup.
+ */
+static int send_error(SOCKET s, const struct sockaddr *to, int err)
+{
+    struct ws_socket *sock;
+
+    if (err != WSAECONNRESET && err != WSAEINVAL && err != WSAEWOULDBLOCK) return err;
+    if (!(sock = sock_table_find(s))) return err;
+    switch (err) {
+    case WSAECONNRESET:
+        return sock->type == SOCK_STREAM && !(sock->flags & WS_SOCK_CONNECTING) ? WSAENOTCONN
+                                                                                : err;
+    case WSAEINVAL: return sock->type == SOCK_DGRAM && !to ? WSAENOTCONN : err;
+    default: return not_yet_connected(s, sock) ? WSAENOTCONN : err;
+    }
 }
 
 int WSPAPI afd_sendto(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags,
@@ -116,13 +173,7 @@ int WSPAPI afd_sendto(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD 
     (void)thread;
     if (!afd_transfer(s, AFD_WINE(AFD_W_SENDMSG), &in, sizeof(in), NULL, 0, sent, ov, routine, err))
         return 0;
-    /* Linux fails a send on a never-connected stream with EPIPE, which reads as a reset; Windows
-       says WSAENOTCONN. Only the failure path pays for the lookup. */
-    if (*err == WSAECONNRESET) {
-        struct ws_socket *sock = sock_table_find(s);
-        if (sock && sock->type == SOCK_STREAM && !(sock->flags & WS_SOCK_CONNECTING))
-            *err = WSAENOTCONN;
-    }
+    *err = send_error(s, to, *err);
     return SOCKET_ERROR;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Control codes answered in user mode: the base and service-provider handles, the ideal send
- * backlog, the loopback fast path hint, the UDP ICMP report switches, the local address list,
- * the routing interface query, and the routing change notification of selected sockets.
+ * backlog, the loopback fast path hint, the out-of-band mark, the UDP ICMP report switches, the
+ * local address list, the routing interface query, and the routing change notification of
+ * selected sockets.
  *
  * Windows answers these without waiting, yet a call with an OVERLAPPED still completes through
  * it: the return value and byte count are those of the immediate answer, and then the event is
@@ -78,6 +79,41 @@ static int answer_loopback_fast_path(SOCKET s, struct ws_socket *sock, const voi
     if (!in || in_len < sizeof(int) || !ws_readable(in, sizeof(int))) return WSAEFAULT;
     if (sock->type != SOCK_STREAM) return WSAEOPNOTSUPP;
     *size = 0;
+    return 0;
+}
+
+/*
+ * SIOCATMARK: TRUE unless out-of-band data waits to be read with MSG_OOB. The host's own query
+ * says whether the next byte is the urgent one, which is false whenever normal data comes first;
+ * so ask the device whether an OOB byte is pending (a poll that does not wait). With SO_OOBINLINE
+ * the device reports urgent data as ordinary data, and the answer is TRUE, as it is on Windows
+ * for a socket whose urgent data arrives in line.
+ */
+static int answer_atmark(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len, void *out,
+                         DWORD out_len, DWORD *size)
+{
+    struct {
+        struct afd_poll_in head;
+        struct afd_poll_entry entry;
+    } poll;
+    ULONG_PTR info = 0;
+    NTSTATUS status;
+    u_long value = TRUE;
+
+    (void)sock, (void)in, (void)in_len;
+    if (!out || out_len < sizeof(value) || !ws_writable(out, sizeof(value))) return WSAEFAULT;
+    memset(&poll, 0, sizeof(poll));
+    poll.head.timeout = 0;
+    poll.head.count = 1;
+    poll.entry.socket = (ULONG_PTR)s;
+    poll.entry.events = AFD_POLL_OOB;
+    status = afd_sync_request(s, AFD_POLL, &poll, sizeof(poll), &poll, sizeof(poll), &info, false);
+    if (status && status != NT_STATUS(0x00000102)) /* STATUS_TIMEOUT: nothing pending */
+        return afd_error(status);
+    if (!status && info >= sizeof(poll) && poll.head.count && (poll.entry.events & AFD_POLL_OOB))
+        value = FALSE;
+    memcpy(out, &value, sizeof(value));
+    *size = sizeof(value);
     return 0;
 }
 
@@ -233,6 +269,7 @@ static const struct local_ioctl local_ioctls[] = {
     {SIO_UDP_NETRESET, COMPLETE_SUCCESS, answer_udp_reset},
     {SIO_ADDRESS_LIST_QUERY, COMPLETE_SUCCESS, answer_address_list},
     {SIO_ROUTING_INTERFACE_QUERY, COMPLETE_SUCCESS, answer_routing_interface},
+    {SIOCATMARK, COMPLETE_SUCCESS, answer_atmark},
 };
 
 /* Complete an overlapped request that was answered at once, with STATUS. */

@@ -133,7 +133,7 @@ static const struct sockopt options[] = {
     {SOL_SOCKET, SO_REUSE_UNICASTPORT, STORED(WS_SOCK_OPT_REUSE_UNICAST)},
     {SOL_SOCKET, SO_SNDBUF, KEPT(236, 235, INT_, ZERO_SHORT, 2)},
     {SOL_SOCKET, SO_SNDTIMEO, AFD(237, 238, INT_, 0)},
-    {SOL_SOCKET, SO_TYPE, COMPUTED(USER, 0, INT_, 0, U_TYPE)},
+    {SOL_SOCKET, SO_TYPE, COMPUTED(USER, USER, INT_, 0, U_TYPE)},
     {SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, COMPUTED(0, USER, RAW_, 0, U_UPDATE_CONTEXT)},
     {SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, COMPUTED(0, USER, RAW_, 0, U_UPDATE_CONTEXT)},
     /* IPPROTO_TCP */
@@ -280,7 +280,8 @@ static bool protocol_info(const struct ws_socket *sock, WSAPROTOCOL_INFOW *info)
         if (e->family != sock->family || e->type != sock->type || sock->protocol < e->protocol ||
             sock->protocol > e->protocol + e->max_offset)
             continue;
-        fill_entry(e, sock->protocol, info);
+        /* A raw socket reports its catalog entry's protocol (0), not the one it was made with. */
+        fill_entry(e, e->max_offset ? e->protocol : sock->protocol, info);
         return true;
     }
     return false;
@@ -406,6 +407,15 @@ static void forget_value(struct ws_socket *sock, const struct sockopt *opt)
     InterlockedAnd(&sock->opt_known, ~(1L << (opt->slot - 1)));
 }
 
+/*
+ * IPV6_V6ONLY on an AF_INET socket: Windows keeps it in the socket's context (on by default, and
+ * settable until the socket is bound) although it means nothing there; the host refuses it.
+ */
+static bool is_v4_v6only(const struct ws_socket *sock, const struct sockopt *opt)
+{
+    return sock->family == AF_INET && opt->level == IPPROTO_IPV6 && opt->name == IPV6_V6ONLY;
+}
+
 /* The current value of a scalar option, into *value (four bytes; a linger for LINGER_). */
 static int read_value(SOCKET s, struct ws_socket *sock, const struct sockopt *opt,
                       DWORD *value)
@@ -413,6 +423,10 @@ static int read_value(SOCKET s, struct ws_socket *sock, const struct sockopt *op
     struct linger linger;
     int err;
 
+    if (is_v4_v6only(sock, opt)) {
+        *value = !(sock->flags & WS_SOCK_OPT_V6ONLY_OFF);
+        return 0;
+    }
     if (opt->get != USER) {
         if (opt->slot && kept_value(sock, opt, value)) return 0;
         if ((err = option_request(s, opt->get, NULL, 0, value, sizeof(*value), NULL))) return err;
@@ -473,8 +487,24 @@ static int read_value(SOCKET s, struct ws_socket *sock, const struct sockopt *op
 static int write_value(SOCKET s, struct ws_socket *sock, const struct sockopt *opt, DWORD value)
 {
     struct linger linger;
+    SOCKADDR_STORAGE bound;
     int err;
 
+    if (is_v4_v6only(sock, opt)) {
+        /* Recorded until the socket has an address, then fixed. */
+        if (!afd_sync_request(s, AFD_GETSOCKNAME, NULL, 0, &bound, sizeof(bound), NULL, false))
+            return WSAEINVAL;
+        set_flag(sock, WS_SOCK_OPT_V6ONLY_OFF, !value);
+        return 0;
+    }
+    if (sock->type == SOCK_RAW && opt->level == IPPROTO_IPV6 && opt->name == IPV6_V6ONLY) {
+        /* The host refuses the option on a raw socket even unchanged; Windows takes the value
+           the socket already has. */
+        DWORD current = 0;
+        if (!option_request(s, opt->get, NULL, 0, &current, sizeof(current), NULL) &&
+            !!(current & 0xff) == !!value)
+            return 0;
+    }
     if (opt->set != USER) {
         DWORD current;
         if (!opt->slot) return option_request(s, opt->set, &value, sizeof(value), NULL, 0, NULL);
@@ -488,6 +518,8 @@ static int write_value(SOCKET s, struct ws_socket *sock, const struct sockopt *o
     }
 
     switch (opt->user) {
+    case U_TYPE:
+        return WSAEINVAL; /* the type is the socket's own */
     case U_SO_ERROR:
         /* Windows lets a program store a value that later gets read back. */
         InterlockedExchange(&sock->so_error, (LONG)value);
@@ -701,7 +733,6 @@ int WSPAPI afd_setsockopt(SOCKET s, int level, int name, const char *value, int 
 
 /* ---- control codes ---- */
 
-/* FIONREAD and SIOCATMARK: one int from the socket device into a u_long. */
 /*
  * Control codes Wine's socket device serves itself. Each is one request through afd_transfer,
  * so a synchronous call waits on the thread's event and an overlapped one completes through
@@ -715,7 +746,6 @@ static const struct device_ioctl {
 } device_ioctls[] = {
     {FIONBIO, AFD_W_FIONBIO, sizeof(u_long), 0},
     {FIONREAD, AFD_W_FIONREAD, 0, sizeof(u_long)},
-    {SIOCATMARK, AFD_W_SIOCATMARK, 0, sizeof(u_long)},
     {SIO_GET_INTERFACE_LIST, AFD_W_GET_INTERFACE_LIST, 0, 0},
     {SIO_KEEPALIVE_VALS, AFD_W_KEEPALIVE_VALS, sizeof(struct tcp_keepalive), 0},
     {SIO_ADDRESS_LIST_CHANGE, AFD_W_ADDRESS_LIST_CHANGE, 0, 0},
@@ -732,8 +762,12 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
     DWORD transferred = 0;
 
     if (ioctl->in_min && (!in || in_len < ioctl->in_min || !ws_readable(in, ioctl->in_min))) {
-        /* Windows reports 0 bytes for a bad input buffer, unless overlapped. */
-        if (!ov) *returned = 0;
+        /* Windows reports 0 bytes for a bad input buffer, unless overlapped; then it has marked
+           the OVERLAPPED pending before it looks at the buffer. */
+        if (!ov)
+            *returned = 0;
+        else if (ws_writable(ov, sizeof(*ov)))
+            ov->Internal = STATUS_PENDING;
         *err = WSAEFAULT;
         return SOCKET_ERROR;
     }
@@ -746,6 +780,7 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
         value = *(const u_long *)in != 0;
         /* WSAEventSelect and WSAAsyncSelect keep the socket non-blocking until undone. */
         if (!value && (sock->flags & WS_SOCK_EVENTSELECT)) {
+            *returned = 0;
             *err = WSAEINVAL;
             return SOCKET_ERROR;
         }
@@ -811,8 +846,10 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
         sock->keepalive_time = ((const struct tcp_keepalive *)in)->keepalivetime;
         sock->keepalive_interval = ((const struct tcp_keepalive *)in)->keepaliveinterval;
     }
-    /* A u_long answer is reported as its four bytes, whatever the request carried. */
-    *returned = ioctl->out_min ? ioctl->out_min : transferred;
+    /* A u_long answer is reported as its four bytes, whatever the request carried. Overlapped,
+       Windows leaves the count of SIO_KEEPALIVE_VALS alone. */
+    if (!ov || ioctl->code != SIO_KEEPALIVE_VALS)
+        *returned = ioctl->out_min ? ioctl->out_min : transferred;
     return 0;
 }
 
