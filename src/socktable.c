@@ -104,6 +104,12 @@ struct ws_socket *sock_table_find(SOCKET s)
     return adopt(sock, s);
 }
 
+struct ws_socket *sock_table_known(SOCKET s)
+{
+    struct ws_socket *sock = slot_of(s, false);
+    return sock && sock->state == WS_SLOT_LIVE ? sock : NULL;
+}
+
 void sock_table_remove(struct ws_socket *sock)
 {
     InterlockedExchange(&sock->state, WS_SLOT_FREE);

@@ -94,6 +94,9 @@ struct ws_socket {
 
 /* The socket object for a handle, adopting AFD handles made elsewhere; NULL if not a socket. */
 struct ws_socket *sock_table_find(SOCKET s);
+/* The socket object only if this process already knows the handle as a socket (made, accepted,
+   duplicated in, or used here before); NULL otherwise, without adopting it. */
+struct ws_socket *sock_table_known(SOCKET s);
 /* Register a socket created or accepted through us. */
 struct ws_socket *sock_table_insert(SOCKET s, const struct ws_provider *provider, int family,
                                     int type, int protocol, LONG flags);

@@ -115,8 +115,10 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD transfe
         SetLastError(WSA_INVALID_PARAMETER);
         return FALSE;
     }
-    if (!(sock = ws_enter(s, &err))) {
-        SetLastError(err);
+    /* Windows asks its own table here and imports no handle: a handle this process has not
+       used as a socket (a DuplicateHandle copy, say) has no operation of ours to report. */
+    if (!ws_started() || !(sock = sock_table_known(s))) {
+        SetLastError(ws_started() ? WSAENOTSOCK : WSANOTINITIALISED);
         return FALSE;
     }
     if (!transferred || !ws_writable(transferred, sizeof(*transferred)) ||

@@ -104,6 +104,72 @@ static bool unbound_datagram(SOCKET s, struct ws_socket *sock)
     return false;
 }
 
+/*
+ * MSG_WAITALL (the WSARecv page): the receive ends only when the buffers are full, the
+ * connection is closed, or an error or a cancel ends it. Wine's device takes the flag but hands
+ * back what is there, so a synchronous receive asks again for the rest of the buffers. The page
+ * has the flag fail with WSAEOPNOTSUPP together with MSG_OOB, MSG_PEEK or MSG_PARTIAL, on
+ * anything but a stream, on a non-blocking socket, and where the provider cannot do it: an
+ * overlapped receive, which could not be continued in the program's OVERLAPPED and still
+ * complete through its event, routine or port as one operation. Bytes received before an error
+ * are reported, not dropped; the next receive meets the error.
+ */
+#define WAITALL_STACK_BUFFERS 16
+
+static int recv_waitall(SOCKET s, struct ws_socket *sock, LPWSABUF bufs, DWORD count,
+                        LPDWORD received, LPDWORD flags, LPWSAOVERLAPPED ov, LPINT err)
+{
+    WSABUF stack[WAITALL_STACK_BUFFERS], *rest = stack;
+    DWORD index = 0, total = 0, got, pass_flags;
+    int pass_err;
+
+    if ((*flags & (MSG_OOB | MSG_PEEK | MSG_PARTIAL)) || ov || !sock ||
+        sock->type != SOCK_STREAM || (sock->flags & WS_SOCK_NONBLOCKING)) {
+        *err = WSAEOPNOTSUPP;
+        return SOCKET_ERROR;
+    }
+    if (!ws_readable(bufs, (size_t)count * sizeof(*bufs))) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    if (count > WAITALL_STACK_BUFFERS &&
+        !(rest = HeapAlloc(GetProcessHeap(), 0, (size_t)count * sizeof(*rest)))) {
+        *err = WSAENOBUFS;
+        return SOCKET_ERROR;
+    }
+    memcpy(rest, bufs, (size_t)count * sizeof(*rest));
+    for (;;) {
+        struct afd_recvmsg_in in = {
+            .flags = (ULONG_PTR)&pass_flags,
+            .count = count - index,
+            .buffers = (ULONG_PTR)&rest[index],
+        };
+        pass_flags = *flags & ~MSG_WAITALL;
+        got = 0;
+        if (afd_transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), NULL, 0, &got, NULL, NULL,
+                         &pass_err)) {
+            if (total) break;
+            /* The device would block only for a socket in non-blocking mode (one adopted from
+               elsewhere, whose mode was not known). */
+            *err = pass_err == WSAEWOULDBLOCK ? WSAEOPNOTSUPP : pass_err;
+            if (rest != stack) HeapFree(GetProcessHeap(), 0, rest);
+            return SOCKET_ERROR;
+        }
+        /* 0 bytes: the connection was closed (or the buffers have no room at all). */
+        if (!got) break;
+        total += got;
+        /* Step past what was filled, and past zero-length buffers. */
+        while (index < count && got >= rest[index].len) got -= rest[index++].len;
+        if (index == count) break;
+        rest[index].buf += got;
+        rest[index].len -= got;
+    }
+    if (rest != stack) HeapFree(GetProcessHeap(), 0, rest);
+    *received = total;
+    *flags = 0;
+    return 0;
+}
+
 int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
                         struct sockaddr *from, LPINT from_len, LPWSAOVERLAPPED ov,
                         LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err)
@@ -119,6 +185,7 @@ int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, 
         .buffers = (ULONG_PTR)bufs,
     };
     (void)thread;
+    if (*flags & MSG_WAITALL) return recv_waitall(s, sock, bufs, count, received, flags, ov, err);
     if (unbound_datagram(s, sock)) {
         *err = WSAEINVAL;
         return SOCKET_ERROR;
