@@ -1,5 +1,5 @@
 /* The flags of WSASocket, WSARecv and SetFileCompletionNotificationModes that change how a socket
-   behaves: handle inheritance, the receive hints, and the completion-event skip. */
+   behaves: handle inheritance and SACL access, the receive hints, and the completion-event skip. */
 #include "ws_test.h"
 #include <mswsock.h>
 
@@ -26,6 +26,40 @@ static void test_sockets_are_inheritable_unless_WSA_FLAG_NO_HANDLE_INHERIT(void 
     closesocket(plain);
     closesocket(wsa);
     closesocket(private_);
+}
+
+/* The access the handle was opened with, as the object manager reports it. */
+static ACCESS_MASK granted_access(HANDLE handle)
+{
+    typedef LONG(WINAPI * query_fn)(HANDLE, int, void *, ULONG, ULONG *);
+    struct {
+        ULONG attributes;
+        ACCESS_MASK granted;
+        ULONG rest[20];
+    } info;
+    query_fn query =
+        (query_fn)(void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
+    assert_non_null(query);
+    assert_int_equal(query(handle, 0 /* ObjectBasicInformation */, &info, sizeof(info), NULL), 0);
+    return info.granted;
+}
+
+static void test_WSA_FLAG_ACCESS_SYSTEM_SECURITY_opens_the_socket_for_its_SACL(void **state)
+{
+    SOCKET plain = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
+    SOCKET audited = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
+                                WSA_FLAG_OVERLAPPED | WSA_FLAG_ACCESS_SYSTEM_SECURITY);
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    (void)state;
+    assert_true(plain != INVALID_SOCKET && audited != INVALID_SOCKET);
+    assert_false(granted_access((HANDLE)plain) & ACCESS_SYSTEM_SECURITY);
+    assert_true(granted_access((HANDLE)audited) & ACCESS_SYSTEM_SECURITY);
+    /* Otherwise a socket like any other. */
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(audited, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    assert_int_equal(listen(audited, 1), 0);
+    closesocket(plain);
+    closesocket(audited);
 }
 
 static void test_MSG_PUSH_IMMEDIATE_is_a_hint_a_stream_receive_takes(void **state)
@@ -101,6 +135,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sockets_are_inheritable_unless_WSA_FLAG_NO_HANDLE_INHERIT),
+        cmocka_unit_test(test_WSA_FLAG_ACCESS_SYSTEM_SECURITY_opens_the_socket_for_its_SACL),
         cmocka_unit_test(test_MSG_PUSH_IMMEDIATE_is_a_hint_a_stream_receive_takes),
         cmocka_unit_test(test_FILE_SKIP_SET_EVENT_ON_HANDLE_keeps_the_handle_unsignalled),
         cmocka_unit_test(test_without_FILE_SKIP_SET_EVENT_ON_HANDLE_the_handle_is_signalled),

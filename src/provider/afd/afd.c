@@ -105,7 +105,11 @@ SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
 
     InitializeObjectAttributes(&attr, &name,
                                (flags & WSA_FLAG_NO_HANDLE_INHERIT) ? 0 : OBJ_INHERIT, NULL, NULL);
-    status = NtOpenFile(&handle, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, 0,
+    /* WSA_FLAG_ACCESS_SYSTEM_SECURITY: the handle may read and set the socket's SACL. */
+    status = NtOpenFile(&handle,
+                        GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE |
+                            ((flags & WSA_FLAG_ACCESS_SYSTEM_SECURITY) ? ACCESS_SYSTEM_SECURITY : 0),
+                        &attr, &io, 0,
                         (flags & WSA_FLAG_OVERLAPPED) ? 0 : FILE_SYNCHRONOUS_IO_NONALERT);
     if (status) {
         *err = afd_error(status);
@@ -114,7 +118,8 @@ SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
     create.family = af;
     create.type = type;
     create.protocol = protocol;
-    create.wsa_flags = flags & ~(WSA_FLAG_NO_HANDLE_INHERIT | WSA_FLAG_OVERLAPPED);
+    create.wsa_flags =
+        flags & ~(WSA_FLAG_NO_HANDLE_INHERIT | WSA_FLAG_OVERLAPPED | WSA_FLAG_ACCESS_SYSTEM_SECURITY);
     status = NtDeviceIoControlFile(handle, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_CREATE), &create,
                                    sizeof(create), NULL, 0);
     if (status) {
