@@ -123,13 +123,16 @@ static long notify_events_recorded(SOCKET s)
 }
 
 /* One read of the device's record, merged into *out: flags accumulate, statuses are the latest. */
-static NTSTATUS read_record(SOCKET s, struct afd_get_events_out *out)
+/* Read the device's record into OUT, merged with what OUT holds; *TOOK says whether this read
+   found anything. */
+static NTSTATUS read_record(SOCKET s, struct afd_get_events_out *out, bool *took)
 {
     struct afd_get_events_out now;
     IO_STATUS_BLOCK io;
     NTSTATUS status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_GET_EVENTS, NULL,
                                             0, &now, sizeof(now));
     if (status) return status;
+    *took = now.flags != 0;
     now.flags |= out->flags;
     *out = now;
     return 0;
@@ -147,17 +150,22 @@ int WSPAPI afd_enum_network_events(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS 
      * are one atomic step. The device offers no such request, so: reset first (an occurrence
      * recorded after the read sets the event again, and none is lost), read, and if the event
      * was set meanwhile by an occurrence the read already took, read once more and merge, so
-     * that the event is left set only for something still unread.
+     * that the event is left set only for something still unread. The device sets the event
+     * only when it records an occurrence, which the next read then finds: a read that found
+     * nothing means nothing set the event since the reset, and there is nothing to check,
+     * unless our notification thread serves the socket: it sets the event itself.
      */
+    struct ws_socket *sock = sock_table_find(s);
+    bool took = false, notified = sock && (sock->flags & WS_SOCK_NOTIFY);
     if (event && !ResetEvent(event)) {
         *err = WSAEINVAL;
         return SOCKET_ERROR;
     }
-    status = read_record(s, &out);
-    for (int again = 0; !status && event && again < 2; again++) {
+    status = read_record(s, &out, &took);
+    for (int again = 0; !status && event && (took || notified) && again < 2; again++) {
         if (WaitForSingleObject(event, 0) != WAIT_OBJECT_0) break;
         ResetEvent(event);
-        status = read_record(s, &out);
+        status = read_record(s, &out, &took);
     }
     if (status) {
         *err = afd_error(status);
