@@ -69,6 +69,9 @@ static struct ws_socket *claim(struct ws_socket *sock, SOCKET s, const struct ws
     sock->opt_known = 0;
     sock->local_len = 0;
     sock->peer_len = 0;
+    sock->select_event = NULL;
+    sock->select_events = 0;
+    sock->user_events = 0;
     if (sock->pending) {
         for (unsigned int i = 0; i < WS_PENDING_SLOTS; i++) sock->pending[i].iosb = NULL;
     }

@@ -317,6 +317,86 @@ static void test_FD_CLOSE_of_a_reset_is_posted_with_WSAECONNABORTED(void **state
     drain_messages();
 }
 
+static void test_reselecting_after_a_reset_posts_its_FD_CLOSE_again(void **state)
+{
+    SOCKET client, server;
+    struct linger abort_close = {1, 0};
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSAAsyncSelect(server, window, WM_SOCKET, FD_READ | FD_CLOSE), 0);
+    assert_int_equal(
+        setsockopt(client, SOL_SOCKET, SO_LINGER, (const char *)&abort_close, sizeof(abort_close)),
+        0);
+    assert_int_equal(closesocket(client), 0);
+    expect_message(server, FD_CLOSE, WSAECONNABORTED);
+    /* A new selection starts a new record: what holds now is posted again, once. */
+    assert_int_equal(WSAAsyncSelect(server, window, WM_SOCKET, FD_READ | FD_CLOSE), 0);
+    expect_message(server, FD_CLOSE, WSAECONNABORTED);
+    assert_no_message();
+    closesocket(server);
+    drain_messages();
+}
+
+static void test_connecting_a_datagram_socket_posts_FD_WRITE_again(void **state)
+{
+    SOCKET a, b;
+    struct sockaddr_storage addr_b;
+    int len_b;
+    (void)state;
+    ws_test_udp_pair(AF_INET, &a, &b, &addr_b, &len_b);
+    assert_int_equal(
+        WSAAsyncSelect(a, window, WM_SOCKET, FD_READ | FD_WRITE | FD_OOB | FD_CONNECT | FD_ACCEPT),
+        0);
+    expect_message(a, FD_WRITE, 0);
+    assert_no_message();
+    /* Windows posts FD_WRITE (and no FD_CONNECT message) when the peer is set. */
+    assert_int_equal(connect(a, (struct sockaddr *)&addr_b, len_b), 0);
+    expect_message(a, FD_WRITE, 0);
+    assert_no_message();
+    closesocket(a);
+    closesocket(b);
+    drain_messages();
+}
+
+static void test_a_recv_failing_with_WSAEFAULT_posts_FD_READ_again_while_data_waits(void **state)
+{
+    SOCKET client, server;
+    char buf[8];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSAAsyncSelect(server, window, WM_SOCKET, FD_READ | FD_CLOSE), 0);
+    assert_int_equal(send(client, "data", 5, 0), 5);
+    expect_message(server, FD_READ, 0);
+    assert_int_equal(recv(server, buf, 2, 0), 2);
+    expect_message(server, FD_READ, 0);
+    /* The failed call is a receive all the same: it re-enables FD_READ, and 3 bytes wait. */
+    assert_socket_error(recv(server, buf, -1, 0), WSAEFAULT);
+    expect_message(server, FD_READ, 0);
+    assert_no_message();
+    assert_int_equal(recv(server, buf, sizeof(buf), 0), 3);
+    closesocket(server);
+    closesocket(client);
+    drain_messages();
+}
+
+static void test_shutdown_SD_BOTH_keeps_the_selection_and_the_peer_close_posts_FD_CLOSE(
+    void **state)
+{
+    SOCKET client, server;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSAAsyncSelect(server, window, WM_SOCKET, FD_READ | FD_OOB | FD_CLOSE), 0);
+    assert_int_equal(shutdown(client, SD_RECEIVE), 0);
+    assert_int_equal(shutdown(server, SD_BOTH), 0);
+    assert_no_message();
+    assert_int_equal(shutdown(client, SD_SEND), 0);
+    expect_message(server, FD_CLOSE, 0);
+    assert_no_message();
+    closesocket(client);
+    closesocket(server);
+    drain_messages();
+}
+
 /* ---- a handle closed without closesocket ---- */
 
 static void pass_fence(SOCKET fence_client, SOCKET fence_server);
@@ -937,6 +1017,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_FD_CONNECT_to_a_closed_port_is_posted_with_WSAECONNREFUSED),
     cmocka_unit_test(test_FD_CLOSE_of_a_graceful_close_is_posted_once_after_the_data_is_read),
     cmocka_unit_test(test_FD_CLOSE_of_a_reset_is_posted_with_WSAECONNABORTED),
+    cmocka_unit_test(test_reselecting_after_a_reset_posts_its_FD_CLOSE_again),
+    cmocka_unit_test(test_connecting_a_datagram_socket_posts_FD_WRITE_again),
+    cmocka_unit_test(test_a_recv_failing_with_WSAEFAULT_posts_FD_READ_again_while_data_waits),
+    cmocka_unit_test(test_shutdown_SD_BOTH_keeps_the_selection_and_the_peer_close_posts_FD_CLOSE),
     cmocka_unit_test(test_FD_CLOSE_is_posted_when_the_socket_handle_is_closed_with_CloseHandle),
     cmocka_unit_test(test_FD_CLOSE_is_posted_when_the_socket_handle_is_closed_with_NtClose),
     cmocka_unit_test(

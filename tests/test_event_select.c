@@ -515,6 +515,70 @@ static void test_a_bound_datagram_socket_reports_FD_WRITE_once_and_FD_READ_per_r
     WSACloseEvent(ev);
 }
 
+static void test_connecting_a_datagram_socket_reports_FD_CONNECT_and_FD_WRITE(void **state)
+{
+    SOCKET a, b;
+    struct sockaddr_storage addr_b;
+    int len_b;
+    WSAEVENT ev = WSACreateEvent();
+    (void)state;
+    ws_test_udp_pair(AF_INET, &a, &b, &addr_b, &len_b);
+    assert_int_equal(WSAEventSelect(a, ev, ALL_EVENTS), 0);
+    expect_events(a, ev, FD_WRITE, 0);
+    assert_no_events(a, ev);
+    assert_int_equal(connect(a, (struct sockaddr *)&addr_b, len_b), 0);
+    expect_events(a, ev, FD_CONNECT | FD_WRITE, 0);
+    assert_no_events(a, ev);
+    closesocket(a);
+    closesocket(b);
+    WSACloseEvent(ev);
+}
+
+static void test_shutdown_SD_BOTH_keeps_the_selection_and_the_peer_close_reports_FD_CLOSE(
+    void **state)
+{
+    SOCKET client, server;
+    WSAEVENT ev = WSACreateEvent();
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSAEventSelect(server, ev, FD_READ | FD_OOB | FD_CLOSE), 0);
+    assert_int_equal(shutdown(client, SD_RECEIVE), 0);
+    assert_int_equal(shutdown(server, SD_BOTH), 0);
+    assert_no_events(server, ev);
+    /* Shutting a socket down generates nothing for itself; the peer's close still comes. */
+    assert_int_equal(shutdown(client, SD_SEND), 0);
+    expect_events(server, ev, FD_CLOSE, 0);
+    assert_no_events(server, ev);
+    closesocket(client);
+    closesocket(server);
+    WSACloseEvent(ev);
+}
+
+static void test_an_accepted_socket_keeps_the_inherited_selection_after_shutdown_SD_BOTH(
+    void **state)
+{
+    struct sockaddr_storage addr;
+    int len;
+    SOCKET listener = ws_test_listener(AF_INET, &addr, &len);
+    SOCKET client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    WSAEVENT ev = WSACreateEvent();
+    SOCKET server;
+    (void)state;
+    assert_int_equal(WSAEventSelect(listener, ev, FD_ACCEPT | FD_READ | FD_CLOSE), 0);
+    assert_int_equal(connect(client, (struct sockaddr *)&addr, len), 0);
+    expect_events(listener, ev, FD_ACCEPT, 0);
+    server = accept(listener, NULL, NULL);
+    assert_true(server != INVALID_SOCKET);
+    assert_int_equal(shutdown(server, SD_BOTH), 0);
+    assert_no_events(server, ev);
+    assert_int_equal(shutdown(client, SD_SEND), 0);
+    expect_events(server, ev, FD_CLOSE, 0);
+    closesocket(server);
+    closesocket(client);
+    closesocket(listener);
+    WSACloseEvent(ev);
+}
+
 static void test_events_the_device_has_no_source_for_are_accepted(void **state)
 {
     SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -950,6 +1014,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_FD_CLOSE_of_a_reset_reports_WSAECONNABORTED),
     cmocka_unit_test(test_events_over_IPv6_are_the_same),
     cmocka_unit_test(test_a_bound_datagram_socket_reports_FD_WRITE_once_and_FD_READ_per_recv),
+    cmocka_unit_test(test_connecting_a_datagram_socket_reports_FD_CONNECT_and_FD_WRITE),
+    cmocka_unit_test(test_shutdown_SD_BOTH_keeps_the_selection_and_the_peer_close_reports_FD_CLOSE),
+    cmocka_unit_test(
+        test_an_accepted_socket_keeps_the_inherited_selection_after_shutdown_SD_BOTH),
     cmocka_unit_test(test_events_the_device_has_no_source_for_are_accepted),
     cmocka_unit_test(test_WSAEventSelect_makes_the_socket_non_blocking),
     cmocka_unit_test(test_FIONBIO_off_fails_with_WSAEINVAL_until_the_selection_is_cancelled),

@@ -99,12 +99,42 @@ static void test_without_a_routine_the_reply_is_posted_to_the_window_again(void 
     DestroyWindow(window);
 }
 
+/* WSAAsyncSelect's messages take the same way: the routine gets FD_READ for the socket, and the
+   window's queue gets nothing. */
+static void test_WSAAsyncSelect_messages_go_to_the_installed_routine(void **state)
+{
+    HWND window = message_window();
+    SOCKET client, server;
+    MSG msg;
+    (void)state;
+
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    seen.done = CreateEventA(NULL, FALSE, FALSE, NULL);
+    seen.count = 0;
+    assert_int_equal(WSApSetPostRoutine((void *)record_post), 0);
+    assert_int_equal(WSAAsyncSelect(server, window, WM_REPLY, FD_READ), 0);
+    assert_int_equal(send(client, "x", 1, 0), 1);
+    assert_int_equal(WaitForSingleObject(seen.done, WAIT_MS), WAIT_OBJECT_0);
+    assert_ptr_equal(seen.window, window);
+    assert_int_equal(seen.message, WM_REPLY);
+    assert_int_equal(seen.wparam, (WPARAM)server);
+    assert_int_equal(WSAGETSELECTEVENT(seen.lparam), FD_READ);
+    assert_int_equal(WSAGETSELECTERROR(seen.lparam), 0);
+    assert_false(PeekMessageA(&msg, window, WM_REPLY, WM_REPLY, PM_REMOVE));
+    closesocket(server);
+    closesocket(client);
+    assert_int_equal(WSApSetPostRoutine(NULL), 0);
+    CloseHandle(seen.done);
+    DestroyWindow(window);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_WSApSetPostRoutine_returns_0),
         cmocka_unit_test(test_the_reply_of_WSAAsyncGetHostByName_goes_to_the_installed_routine),
         cmocka_unit_test(test_without_a_routine_the_reply_is_posted_to_the_window_again),
+        cmocka_unit_test(test_WSAAsyncSelect_messages_go_to_the_installed_routine),
     };
     ws_test_require_openws2();
     return cmocka_run_group_tests(tests, ws_test_startup, ws_test_cleanup);

@@ -49,7 +49,6 @@ struct stub {
 
 static const struct stub stubs[] = {
     /* events, select-style notification, accept, duplication (issue 4) */
-    {"WSApSetPostRoutine", NOTHING, 0},
     /* catalog, WSC/WPU, ws2help (issue 7) */
     {"WSCEnumProtocolsEx", SOCKET_ERROR_, WSAEINVAL},
     {"WSCDeinstallProviderEx", SOCKET_ERROR_, WSAEINVAL},

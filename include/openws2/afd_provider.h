@@ -127,6 +127,12 @@ int WSPAPI afd_async_select(SOCKET s, HWND window, unsigned int message, long ev
 long afd_record_events(const struct afd_get_events_out *out, int errors[FD_MAX_EVENTS]);
 /* After accept: an accepted socket inherits its listener's WSAAsyncSelect. */
 void afd_async_select_accepted(SOCKET listener, SOCKET accepted);
+/* After a datagram socket was given a peer: Windows records FD_CONNECT and FD_WRITE for an
+   event selection and posts FD_WRITE for messages. */
+void afd_select_datagram_connected(SOCKET s);
+/* After shutdown(SD_BOTH), which ends the device's selection: select the socket again, since
+   Windows keeps the selection (the peer's close still reports FD_CLOSE). */
+void afd_select_after_shutdown(SOCKET s);
 
 /* notify.c: the threads that post WSAAsyncSelect's messages */
 /* Select S for the window message through the device's event selection and have a thread post
@@ -152,6 +158,14 @@ bool afd_notify_arm_routing_change(SOCKET s, const struct sockaddr *dest, int le
 /* FD_ADDRESS_LIST_CHANGE and FD_ROUTING_INTERFACE_CHANGE recorded for S's event selection since
    the last call, taken. */
 long afd_notify_take_events(SOCKET s);
+/* A datagram socket of S was given a peer: post FD_WRITE if S is selected for it with
+   messages, as Windows does. */
+void afd_notify_datagram_connected(SOCKET s);
+/* Select S's notification event in the device again (with messages); false if S has none. */
+bool afd_notify_reselect(SOCKET s);
+/* A receive on S was refused for its buffers (WSAEFAULT): it re-enables FD_READ all the same,
+   so post FD_READ if S is selected for it with messages and data waits, as Windows does. */
+void afd_notify_read_refused(SOCKET s);
 /* The final WSACleanup (its sockets are closed): the threads end. */
 void afd_notify_cleanup(void);
 

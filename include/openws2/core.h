@@ -90,6 +90,12 @@ struct ws_socket {
     volatile LONG peer_seq;
     int peer_len; /* 0: not known */
     SOCKADDR_INET peer;
+    /* WSAEventSelect (src/provider/afd/event.c): the program's event (NULL: none) and FD_* mask,
+       and the events recorded by us rather than the device, taken by WSAEnumNetworkEvents.
+       Current only while WS_SOCK_EVENTSELECT is set (cleared when a slot is claimed). */
+    HANDLE select_event;
+    volatile LONG select_events;
+    volatile LONG user_events;
 };
 
 /* The socket object for a handle, adopting AFD handles made elsewhere; NULL if not a socket. */

@@ -340,6 +340,8 @@ int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF 
         return SOCKET_ERROR;
     }
     if (sock) InterlockedOr(&sock->flags, WS_SOCK_CONNECTED);
+    if (sock && !dissolve && sock->type != SOCK_STREAM && (sock->flags & WS_SOCK_EVENTSELECT))
+        afd_select_datagram_connected(s);
     return 0;
 }
 
@@ -362,6 +364,7 @@ int WSPAPI afd_shutdown(SOCKET s, int how, LPINT err)
         *err = afd_error(status);
         return SOCKET_ERROR;
     }
+    if (how == SD_BOTH && sock && (sock->flags & WS_SOCK_EVENTSELECT)) afd_select_after_shutdown(s);
     return 0;
 }
 

@@ -5,7 +5,10 @@
  * accept for FD_ACCEPT, a send that would block for FD_WRITE), signals the event and gives an
  * accepted socket the listener's selection. Window messages are posted by our notification
  * threads (notify.c) from the same record, read here. What is left here is translating between
- * FD_* and the device's AFD_POLL_* bits and keeping the socket's user-mode flags in step.
+ * FD_* and the device's AFD_POLL_* bits, keeping the socket's user-mode flags in step, and the
+ * two places where the device parts from Windows: it records nothing when a datagram socket is
+ * given a peer (Windows records FD_CONNECT and FD_WRITE; we record them in user mode), and it
+ * drops the selection of a socket shut down both ways (Windows keeps it; we select again).
  */
 #include "openws2/afd_provider.h"
 
@@ -70,11 +73,16 @@ long afd_record_events(const struct afd_get_events_out *out, int errors[FD_MAX_E
 }
 
 /* A selection makes the socket non-blocking for good; while one is active, FIONBIO cannot make it
-   blocking again (src/provider/afd/sockopt.c checks WS_SOCK_EVENTSELECT). */
-static void note_selection(SOCKET s, long events)
+   blocking again (src/provider/afd/sockopt.c checks WS_SOCK_EVENTSELECT). EVENT is the program's
+   event of an event selection (NULL for messages), kept for the few cases where the device ends
+   or misses what Windows records (afd_select_datagram_connected, afd_select_after_shutdown). */
+static void note_selection(SOCKET s, long events, HANDLE event)
 {
     struct ws_socket *sock = sock_table_find(s);
     if (!sock) return;
+    sock->select_event = events ? event : NULL;
+    sock->select_events = events;
+    InterlockedExchange(&sock->user_events, 0);
     if (events)
         InterlockedOr(&sock->flags, WS_SOCK_EVENTSELECT | WS_SOCK_NONBLOCKING);
     else
@@ -111,15 +119,22 @@ int WSPAPI afd_event_select(SOCKET s, WSAEVENT event, long events, LPINT err)
     if ((events & (FD_ADDRESS_LIST_CHANGE | FD_ROUTING_INTERFACE_CHANGE)) &&
         (*err = afd_notify_register_event(s, event, events)))
         return SOCKET_ERROR;
-    note_selection(s, events);
+    note_selection(s, events, event);
     return 0;
 }
 
-/* The events our thread recorded for the socket's event selection, taken. */
-static long notify_events_recorded(SOCKET s)
+/* The events recorded in user mode for the socket's event selection (by our thread, or by us
+   where the device records nothing), taken; each reports error 0. */
+static long user_events_recorded(SOCKET s)
 {
     struct ws_socket *sock = sock_table_find(s);
-    return sock && (sock->flags & WS_SOCK_NOTIFY) ? afd_notify_take_events(s) : 0;
+    long events = 0;
+    if (!sock) return 0;
+    /* The fields are current only while the flag is set: a slot is reused as it was left. */
+    if ((sock->flags & WS_SOCK_EVENTSELECT) && sock->user_events)
+        events = InterlockedExchange(&sock->user_events, 0);
+    if (sock->flags & WS_SOCK_NOTIFY) events |= afd_notify_take_events(s);
+    return events;
 }
 
 /* One read of the device's record, merged into *out: flags accumulate, statuses are the latest. */
@@ -153,10 +168,12 @@ int WSPAPI afd_enum_network_events(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS 
      * that the event is left set only for something still unread. The device sets the event
      * only when it records an occurrence, which the next read then finds: a read that found
      * nothing means nothing set the event since the reset, and there is nothing to check,
-     * unless our notification thread serves the socket: it sets the event itself.
+     * unless we record events for the socket ourselves and set the event: our notification
+     * thread does for a socket it serves, and a datagram socket's connect does.
      */
     struct ws_socket *sock = sock_table_find(s);
-    bool took = false, notified = sock && (sock->flags & WS_SOCK_NOTIFY);
+    bool took = false,
+         notified = !sock || (sock->flags & WS_SOCK_NOTIFY) || sock->type != SOCK_STREAM;
     if (event && !ResetEvent(event)) {
         *err = WSAEINVAL;
         return SOCKET_ERROR;
@@ -174,9 +191,10 @@ int WSPAPI afd_enum_network_events(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS 
     /* Only the iErrorCode slots of reported events are written; the others keep what the
        program had there, as the reference page requires. */
     events = afd_record_events(&out, errors);
-    long recorded = notify_events_recorded(s);
-    if (recorded & FD_ADDRESS_LIST_CHANGE) errors[FD_ADDRESS_LIST_CHANGE_BIT] = 0;
-    if (recorded & FD_ROUTING_INTERFACE_CHANGE) errors[FD_ROUTING_INTERFACE_CHANGE_BIT] = 0;
+    long recorded = user_events_recorded(s);
+    for (int bit = 0; bit < FD_MAX_EVENTS; bit++) {
+        if (recorded & (1L << bit)) errors[bit] = 0;
+    }
     events |= recorded;
     for (int bit = 0; bit < FD_MAX_EVENTS; bit++) {
         if (events & (1L << bit)) result->iErrorCode[bit] = errors[bit];
@@ -201,26 +219,72 @@ int WSPAPI afd_async_select(SOCKET s, HWND window, unsigned int message, long ev
             *err = afd_error(status);
             return SOCKET_ERROR;
         }
-        note_selection(s, 0);
+        note_selection(s, 0, NULL);
         return 0;
     }
     if ((*err = afd_notify_register(s, window, message, events, afd_mask_of(events))))
         return SOCKET_ERROR;
-    note_selection(s, events);
+    note_selection(s, events, NULL);
     return 0;
 }
 
 void afd_async_select_accepted(SOCKET listener, SOCKET accepted)
 {
     struct ws_socket *sock = sock_table_find(listener);
+    struct ws_socket *child;
     HWND window;
     UINT message;
     long events;
     int err;
+
+    /* The device gave the accepted socket the listener's event selection (and we its flags):
+       keep its fields in step. */
+    if ((child = sock_table_find(accepted))) {
+        child->select_event = sock ? sock->select_event : NULL;
+        child->select_events = sock ? sock->select_events : 0;
+        InterlockedExchange(&child->user_events, 0);
+    }
 
     /* The device gave the accepted socket the listener's event, which our thread reads for the
        listener only: give it an event and an entry of its own. */
     if (!sock || !(sock->flags & WS_SOCK_NOTIFY)) return;
     if (afd_notify_selection(listener, &window, &message, &events))
         afd_async_select(accepted, window, message, events, &err);
+}
+
+/* Select the socket in the device again for its event selection; false if it has none or the
+   device refuses the event (the program closed it). */
+static bool reselect_event(SOCKET s, struct ws_socket *sock)
+{
+    struct afd_event_select_in in = {.event = sock->select_event,
+                                     .mask = afd_mask_of(sock->select_events)};
+    IO_STATUS_BLOCK io;
+    if (!in.event) return false;
+    return !NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_EVENT_SELECT, &in,
+                                  sizeof(in), NULL, 0);
+}
+
+/* The device records nothing when a datagram socket is given a peer. Called for a socket flagged
+   WS_SOCK_EVENTSELECT, whose selection fields are then current. */
+void afd_select_datagram_connected(SOCKET s)
+{
+    struct ws_socket *sock = sock_table_find(s);
+    long events;
+
+    if (!sock) return;
+    if (sock->flags & WS_SOCK_NOTIFY) afd_notify_datagram_connected(s);
+    events = sock->select_events & (FD_CONNECT | FD_WRITE);
+    /* Selecting again checks that the handle is still the program's event before it is set. */
+    if (!events || !reselect_event(s, sock)) return;
+    InterlockedOr(&sock->user_events, events);
+    SetEvent(sock->select_event);
+}
+
+/* The device drops the selection of a socket shut down both ways. Called for a socket flagged
+   WS_SOCK_EVENTSELECT. */
+void afd_select_after_shutdown(SOCKET s)
+{
+    struct ws_socket *sock = sock_table_find(s);
+    if (!sock || reselect_event(s, sock)) return;
+    if (sock->flags & WS_SOCK_NOTIFY) afd_notify_reselect(s);
 }

@@ -194,6 +194,9 @@ int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, 
                       err))
         return 0;
     if (*err == WSAEWOULDBLOCK && not_yet_connected(s, sock)) *err = WSAENOTCONN;
+    if (*err == WSAEFAULT && sock && (sock->flags & WS_SOCK_NOTIFY) &&
+        ws_readable(flags, sizeof(*flags)) && !(*flags & MSG_OOB))
+        afd_notify_read_refused(s);
     return SOCKET_ERROR;
 }
 

@@ -32,6 +32,10 @@
  * a replacing selection has returned, nothing more is posted for that selection. Nothing is
  * posted while the final WSACleanup runs or after it. A thread with no sockets left after the
  * final WSACleanup ends; each thread holds a reference on the DLL until it has ended.
+ *
+ * Every message goes through ws_post_message (src/api/post.c): the routine a program installed
+ * with WSApSetPostRoutine, else PostMessageW. It is called with the lock held, for the guarantee
+ * above; such a routine must post, not call back into Winsock.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -52,6 +56,7 @@ struct notify_entry {
     HWND window;  /* messages: the window; NULL for an event selection */
     UINT message;
     long events;
+    int afd_mask;            /* messages: the device's bits for EVENTS */
     HANDLE user_event;       /* event selection: our duplicate of the program's event */
     bool address_wanted;     /* the thread is to issue an address-list-change request */
     bool address_pending;    /* the request is in the device */
@@ -106,8 +111,6 @@ struct notifier {
 
 static SRWLOCK notify_lock = SRWLOCK_INIT;
 static struct notifier *volatile notifiers; /* never freed; a stopped block is restarted */
-
-typedef BOOL(WINAPI *post_message_fn)(HWND, UINT, WPARAM, LPARAM);
 
 /* The order in which what one reading finds is posted. */
 static const int post_order[] = {
@@ -202,18 +205,9 @@ static void address_done(struct notify_entry *e, long *events, int *errors, bool
     }
 }
 
-/* user32's PostMessageW, found once the process has loaded user32; NULL before. */
-static post_message_fn poster(void)
-{
-    static post_message_fn post;
-    if (!post) post = (post_message_fn)(void *)ws_user32_proc("PostMessageW");
-    return post;
-}
-
 /* Read the socket's record and post what it holds. Called with the lock held. */
 static void serve(struct notify_entry *e)
 {
-    post_message_fn post;
     struct afd_get_events_out out;
     int errors[FD_MAX_EVENTS];
     IO_STATUS_BLOCK io;
@@ -226,11 +220,11 @@ static void serve(struct notify_entry *e)
         events |= afd_record_events(&out, errors) & e->events;
     /* The final WSACleanup is closing the sockets: what they record now is not reported. */
     if (!events || !ws_started()) return;
-    if (!(post = poster())) return;
     for (size_t i = 0; i < ARRAY_COUNT(post_order); i++) {
         int bit = post_order[i];
         if (!(events & (1L << bit))) continue;
-        post(e->window, e->message, (WPARAM)e->s, WSAMAKESELECTREPLY(1L << bit, (WORD)errors[bit]));
+        ws_post_message(e->window, e->message, (WPARAM)e->s,
+                        WSAMAKESELECTREPLY(1L << bit, (WORD)errors[bit]));
         if (bit == FD_CLOSE_BIT) e->close_posted = true;
     }
 }
@@ -300,15 +294,12 @@ static void closed_elsewhere(struct notifier *n, struct notify_entry *e)
 {
     SOCKET s = e->s;
     struct ws_socket *sock;
-    post_message_fn post;
-
     if (still_a_socket(s)) {
         n->poll_stale = true;
         return;
     }
-    if (e->window && (e->events & FD_CLOSE) && !e->close_posted && ws_started() &&
-        (post = poster()))
-        post(e->window, e->message, (WPARAM)s, WSAMAKESELECTREPLY(FD_CLOSE, 0));
+    if (e->window && (e->events & FD_CLOSE) && !e->close_posted && ws_started())
+        ws_post_message(e->window, e->message, (WPARAM)s, WSAMAKESELECTREPLY(FD_CLOSE, 0));
     retire(n, e);
     /* The socket table still holds the closed handle: free its slot, so that nothing (the final
        WSACleanup's close pass) closes whatever the value names next. */
@@ -647,6 +638,27 @@ static NTSTATUS select_event(SOCKET s, HANDLE event, int mask)
                                  sizeof(in), NULL, 0);
 }
 
+/*
+ * Have the device look at the socket now (a poll that does not wait), so that it records what
+ * holds. It watches a connection that was reset or aborted no more, so a new selection would
+ * otherwise never hear of that end again; Windows posts FD_CLOSE for it to each new selection.
+ */
+static void refresh_record(SOCKET s)
+{
+    struct {
+        struct afd_poll_in head;
+        struct afd_poll_entry entry;
+    } poll;
+    ULONG_PTR info;
+
+    memset(&poll, 0, sizeof(poll));
+    poll.head.timeout = 0;
+    poll.head.count = 1;
+    poll.entry.socket = (ULONG_PTR)s;
+    poll.entry.events = AFD_POLL_HUP | AFD_POLL_RESET;
+    afd_sync_request(s, AFD_POLL, &poll, sizeof(poll), &poll, sizeof(poll), &info, false);
+}
+
 int afd_notify_register(SOCKET s, HWND window, UINT message, long events, int afd_mask)
 {
     struct notifier *n = NULL;
@@ -671,12 +683,14 @@ int afd_notify_register(SOCKET s, HWND window, UINT message, long events, int af
         ReleaseSRWLockExclusive(&notify_lock);
         return afd_error(status);
     }
+    if (events & FD_CLOSE) refresh_record(s);
     if (e->user_event) CloseHandle(e->user_event);
     e->user_event = NULL;
     e->recorded = 0;
     e->window = window;
     e->message = message;
     e->events = events;
+    e->afd_mask = afd_mask;
     activate(n, e, s, added);
     ReleaseSRWLockExclusive(&notify_lock);
     return 0;
@@ -793,6 +807,45 @@ long afd_notify_take_events(SOCKET s)
     }
     ReleaseSRWLockExclusive(&notify_lock);
     return recorded;
+}
+
+void afd_notify_datagram_connected(SOCKET s)
+{
+    struct notify_entry *e;
+
+    if (!notifiers) return;
+    AcquireSRWLockExclusive(&notify_lock);
+    if ((e = find_entry(s, NULL)) && e->window && (e->events & FD_WRITE) && ws_started())
+        ws_post_message(e->window, e->message, (WPARAM)s, WSAMAKESELECTREPLY(FD_WRITE, 0));
+    ReleaseSRWLockExclusive(&notify_lock);
+}
+
+bool afd_notify_reselect(SOCKET s)
+{
+    struct notify_entry *e;
+    bool done = false;
+
+    if (!notifiers) return false;
+    AcquireSRWLockExclusive(&notify_lock);
+    if ((e = find_entry(s, NULL)) && e->window) done = !select_event(s, e->event, e->afd_mask);
+    ReleaseSRWLockExclusive(&notify_lock);
+    return done;
+}
+
+void afd_notify_read_refused(SOCKET s)
+{
+    struct notify_entry *e;
+    u_long waiting = 0;
+    IO_STATUS_BLOCK io;
+
+    if (!notifiers) return;
+    AcquireSRWLockExclusive(&notify_lock);
+    if ((e = find_entry(s, NULL)) && e->window && (e->events & FD_READ) && ws_started() &&
+        !NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_FIONREAD), NULL, 0,
+                               &waiting, sizeof(waiting)) &&
+        waiting)
+        ws_post_message(e->window, e->message, (WPARAM)s, WSAMAKESELECTREPLY(FD_READ, 0));
+    ReleaseSRWLockExclusive(&notify_lock);
 }
 
 void afd_notify_cleanup(void)
