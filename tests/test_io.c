@@ -97,6 +97,75 @@ static void test_recv_after_peer_close_returns_0(void **state)
     closesocket(server);
 }
 
+/* The peer closes with a zero linger time: the connection is reset. */
+static void reset_by_peer(SOCKET peer)
+{
+    struct linger hard = {1, 0};
+    assert_int_equal(setsockopt(peer, SOL_SOCKET, SO_LINGER, (char *)&hard, sizeof(hard)), 0);
+    assert_int_equal(closesocket(peer), 0);
+}
+
+static void wait_readable(SOCKET s)
+{
+    fd_set readable;
+    struct timeval tv = {5, 0};
+    FD_ZERO(&readable);
+    FD_SET(s, &readable);
+    assert_int_equal(select(0, &readable, NULL, NULL, &tv), 1);
+}
+
+/* Once the connection is reset, every receive fails with WSAECONNRESET, not only the first. */
+static void test_every_recv_after_a_reset_fails_with_WSAECONNRESET(void **state)
+{
+    SOCKET client, server;
+    char buf[4];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    reset_by_peer(client);
+    Sleep(100);
+    assert_socket_error(recv(server, buf, sizeof(buf), 0), WSAECONNRESET);
+    assert_socket_error(recv(server, buf, sizeof(buf), 0), WSAECONNRESET);
+    closesocket(server);
+}
+
+/* A reset seen by select: the receive that follows fails with WSAECONNRESET. */
+static void test_recv_after_select_reports_a_reset_fails_with_WSAECONNRESET(void **state)
+{
+    SOCKET client, server;
+    char buf[4];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    reset_by_peer(client);
+    wait_readable(server);
+    assert_socket_error(recv(server, buf, sizeof(buf), 0), WSAECONNRESET);
+    closesocket(server);
+}
+
+/* A pending receive ended by the reset reports it; the receives after it fail at once. */
+static void test_overlapped_WSARecv_after_a_reported_reset_fails_with_WSAECONNRESET(void **state)
+{
+    SOCKET client, server;
+    WSAOVERLAPPED ov = {0};
+    WSABUF b;
+    char buf[4];
+    DWORD bytes = 0xdeadbeef, flags = 0;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    b.buf = buf;
+    b.len = sizeof(buf);
+    assert_socket_error(WSARecv(server, &b, 1, &bytes, &flags, &ov, NULL), WSA_IO_PENDING);
+    reset_by_peer(client);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    assert_false(WSAGetOverlappedResult(server, &ov, &bytes, FALSE, &flags));
+    assert_int_equal(WSAGetLastError(), WSAECONNRESET);
+    bytes = 0xdeadbeef;
+    assert_socket_error(WSARecv(server, &b, 1, &bytes, &flags, &ov, NULL), WSAECONNRESET);
+    assert_int_equal(bytes, 0xdeadbeef);
+    CloseHandle(ov.hEvent);
+    closesocket(server);
+}
+
 static void test_recv_with_MSG_PEEK_leaves_the_data(void **state)
 {
     SOCKET client, server;
@@ -406,6 +475,9 @@ int main(void)
         cmocka_unit_test(test_recv_with_bad_buffer_fails_with_WSAEFAULT),
         cmocka_unit_test(test_send_with_bad_buffer_fails_with_WSAEFAULT),
         cmocka_unit_test(test_recv_after_peer_close_returns_0),
+        cmocka_unit_test(test_every_recv_after_a_reset_fails_with_WSAECONNRESET),
+        cmocka_unit_test(test_recv_after_select_reports_a_reset_fails_with_WSAECONNRESET),
+        cmocka_unit_test(test_overlapped_WSARecv_after_a_reported_reset_fails_with_WSAECONNRESET),
         cmocka_unit_test(test_recv_with_MSG_PEEK_leaves_the_data),
         cmocka_unit_test(test_udp_sendto_recvfrom_reports_the_sender),
         cmocka_unit_test(

@@ -226,6 +226,78 @@ static void test_FILE_SKIP_COMPLETION_PORT_ON_SUCCESS_queues_nothing_for_an_imme
     closesocket(server);
 }
 
+/* After select has reported a reset connection, an overlapped WSARecv fails at once with
+   WSAECONNRESET, leaves the byte count alone and queues nothing on the port. */
+static void test_WSARecv_on_a_reset_connection_fails_and_queues_no_completion(void **state)
+{
+    SOCKET client, server;
+    struct linger hard = {1, 0};
+    HANDLE port;
+    OVERLAPPED ov = {0}, *got;
+    fd_set readable;
+    struct timeval tv = {5, 0};
+    WSABUF b;
+    char buf[8];
+    DWORD bytes = 0xdeadbeef, flags = 0;
+    ULONG_PTR key;
+    (void)state;
+
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    port = CreateIoCompletionPort((HANDLE)server, NULL, 125, 0);
+    assert_non_null(port);
+    assert_int_equal(setsockopt(client, SOL_SOCKET, SO_LINGER, (char *)&hard, sizeof(hard)), 0);
+    closesocket(client);
+    FD_ZERO(&readable);
+    FD_SET(server, &readable);
+    assert_int_equal(select(0, &readable, NULL, NULL, &tv), 1);
+    b.buf = buf;
+    b.len = sizeof(buf);
+    assert_socket_error(WSARecv(server, &b, 1, &bytes, &flags, &ov, NULL), WSAECONNRESET);
+    assert_int_equal(bytes, 0xdeadbeef);
+    assert_false(GetQueuedCompletionStatus(port, &bytes, &key, &got, 200));
+    assert_int_equal(GetLastError(), WAIT_TIMEOUT);
+    CloseHandle(port);
+    closesocket(server);
+}
+
+/* DisconnectEx always completes through the port, even on a socket that skips the port on
+   immediate success, and the peer then reads the end of the stream. */
+static void test_DisconnectEx_queues_its_completion_even_when_the_port_is_skipped_on_success(
+    void **state)
+{
+    GUID guid = WSAID_DISCONNECTEX;
+    LPFN_DISCONNECTEX disconnect_ex;
+    SOCKET client, server;
+    HANDLE port;
+    OVERLAPPED ov = {0}, *got = NULL;
+    DWORD bytes = 0xdeadbeef, size;
+    ULONG_PTR key = 0xdeadbeef;
+    char buf[4];
+    (void)state;
+
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(WSAIoctl(client, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid),
+                              &disconnect_ex, sizeof(disconnect_ex), &size, NULL, NULL),
+                     0);
+    port = CreateIoCompletionPort((HANDLE)client, NULL, 7, 0);
+    assert_non_null(port);
+    assert_true(
+        SetFileCompletionNotificationModes((HANDLE)client, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    assert_false(disconnect_ex(client, &ov, 0, 0));
+    assert_int_equal(WSAGetLastError(), WSA_IO_PENDING);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 5000), WAIT_OBJECT_0);
+    assert_true(GetQueuedCompletionStatus(port, &bytes, &key, &got, 5000));
+    assert_int_equal(key, 7);
+    assert_int_equal(bytes, 0);
+    assert_ptr_equal(got, &ov);
+    assert_int_equal(recv(server, buf, sizeof(buf), 0), 0);
+    CloseHandle(ov.hEvent);
+    CloseHandle(port);
+    closesocket(client);
+    closesocket(server);
+}
+
 /* An event with its low bit set keeps the completion off the port; the event is still set. */
 static void test_the_low_bit_of_hEvent_keeps_a_completion_off_the_port(void **state)
 {
@@ -371,6 +443,9 @@ int main(void)
         cmocka_unit_test(test_an_IOCP_echo_server_with_AcceptEx_moves_every_byte),
         cmocka_unit_test(
             test_FILE_SKIP_COMPLETION_PORT_ON_SUCCESS_queues_nothing_for_an_immediate_success),
+        cmocka_unit_test(test_WSARecv_on_a_reset_connection_fails_and_queues_no_completion),
+        cmocka_unit_test(
+            test_DisconnectEx_queues_its_completion_even_when_the_port_is_skipped_on_success),
         cmocka_unit_test(test_the_low_bit_of_hEvent_keeps_a_completion_off_the_port),
         cmocka_unit_test(test_CancelIoEx_aborts_a_pending_receive_with_WSA_OPERATION_ABORTED),
         cmocka_unit_test(test_closesocket_completes_pending_operations_through_the_port_as_aborted),

@@ -481,6 +481,30 @@ static void test_overlapped_SIO_KEEPALIVE_VALS_leaves_the_count_alone(void **sta
     closesocket(s);
 }
 
+static void WINAPI keepalive_routine(DWORD error, DWORD size, LPWSAOVERLAPPED ov, DWORD flags)
+{
+    (void)error, (void)size, (void)flags;
+    *(volatile LONG *)&ov->Offset += 1;
+}
+
+/* With a completion routine the byte count is written (0), and the routine runs with no
+   error and no bytes once the thread waits alertably. */
+static void test_SIO_KEEPALIVE_VALS_with_a_completion_routine_reports_zero_bytes(void **state)
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    struct tcp_keepalive vals = {1, 10000, 1000};
+    WSAOVERLAPPED ov = {0};
+    DWORD returned = 0xdeadbeef;
+    (void)state;
+    assert_int_equal(WSAIoctl(s, SIO_KEEPALIVE_VALS, &vals, sizeof(vals), NULL, 0, &returned, &ov,
+                              keepalive_routine),
+                     0);
+    assert_int_equal(returned, 0);
+    assert_int_equal(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    assert_int_equal(ov.Offset, 1);
+    closesocket(s);
+}
+
 static void test_overlapped_SIO_ADDRESS_LIST_CHANGE_pends(void **state)
 {
     SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
@@ -527,6 +551,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_overlapped_WSAIoctl_FIONREAD_completes_through_event_and_port),
     cmocka_unit_test(test_SIO_GET_INTERFACE_LIST_includes_loopback),
     cmocka_unit_test(test_SIO_KEEPALIVE_VALS_succeeds_and_short_input_fails_with_WSAEFAULT),
+    cmocka_unit_test(test_SIO_KEEPALIVE_VALS_with_a_completion_routine_reports_zero_bytes),
     cmocka_unit_test(test_overlapped_SIO_KEEPALIVE_VALS_leaves_the_count_alone),
     cmocka_unit_test(test_overlapped_SIO_ADDRESS_LIST_CHANGE_pends),
 };

@@ -456,6 +456,53 @@ static void test_raw_socket_protocol_info_reports_protocol_0(void **state)
     closesocket(s);
 }
 
+/* While a non-blocking connect is under way (a listener whose backlog is full takes no more
+   connections), getpeername names the address being connected to; once the connect is
+   refused, the socket has no peer. */
+static void test_getpeername_of_a_socket_whose_connect_is_under_way_names_the_target(void **state)
+{
+    struct sockaddr_storage addr, peer;
+    SOCKET listener, waiting[2], s;
+    int len = sizeof(addr), peer_len = sizeof(peer);
+    u_long on = 1;
+    (void)state;
+    listener = ws_test_listener(AF_INET, &addr, &len);
+    closesocket(listener);
+    listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    assert_int_equal(bind(listener, (struct sockaddr *)&addr, len), 0);
+    assert_int_equal(listen(listener, 1), 0);
+    /* Two connections nobody accepts fill the backlog. */
+    for (int i = 0; i < 2; i++) {
+        waiting[i] = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assert_int_equal(ioctlsocket(waiting[i], FIONBIO, &on), 0);
+        connect(waiting[i], (struct sockaddr *)&addr, len);
+    }
+    Sleep(200);
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    assert_int_equal(ioctlsocket(s, FIONBIO, &on), 0);
+    assert_socket_error(connect(s, (struct sockaddr *)&addr, len), WSAEWOULDBLOCK);
+    assert_socket_error(connect(s, (struct sockaddr *)&addr, len), WSAEALREADY);
+    assert_int_equal(getpeername(s, (struct sockaddr *)&peer, &peer_len), 0);
+    assert_int_equal(peer_len, sizeof(struct sockaddr_in));
+    assert_memory_equal(&peer, &addr, sizeof(struct sockaddr_in));
+    closesocket(s);
+
+    /* A connect that failed leaves no peer to name. */
+    closesocket(listener);
+    s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    assert_int_equal(ioctlsocket(s, FIONBIO, &on), 0);
+    assert_socket_error(connect(s, (struct sockaddr *)&addr, len), WSAEWOULDBLOCK);
+    fd_set except;
+    struct timeval tv = {5, 0};
+    FD_ZERO(&except);
+    FD_SET(s, &except);
+    assert_int_equal(select(0, NULL, NULL, &except, &tv), 1);
+    peer_len = sizeof(peer);
+    assert_socket_error(getpeername(s, (struct sockaddr *)&peer, &peer_len), WSAENOTCONN);
+    closesocket(s);
+    for (int i = 0; i < 2; i++) closesocket(waiting[i]);
+}
+
 /* An unconnected socket is told as such before its buffers are looked at. */
 static void test_getpeername_of_an_unconnected_socket_fails_with_WSAENOTCONN_first(void **state)
 {
@@ -522,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_socket_with_unknown_family_and_protocol_fails_with_WSAEAFNOSUPPORT),
         cmocka_unit_test(test_raw_socket_protocol_info_reports_protocol_0),
         cmocka_unit_test(test_getpeername_of_an_unconnected_socket_fails_with_WSAENOTCONN_first),
+        cmocka_unit_test(test_getpeername_of_a_socket_whose_connect_is_under_way_names_the_target),
         cmocka_unit_test(test_getpeername_still_names_the_peer_after_both_sides_shut_down),
         cmocka_unit_test(test_bind_with_an_unknown_ipv6_scope_id_fails_with_WSAEADDRNOTAVAIL),
         cmocka_unit_test(test_socket_with_unknown_family_fails_with_WSAEAFNOSUPPORT),

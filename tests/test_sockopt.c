@@ -392,7 +392,7 @@ static void test_setting_a_read_only_option_fails_with_WSAENOPROTOOPT(void **sta
     closesocket(s);
 }
 
-static void test_setting_SO_TYPE_fails_with_WSAEINVAL(void **state)
+static void test_setting_SO_TYPE_on_a_datagram_socket_fails_with_WSAEINVAL(void **state)
 {
     SOCKET s = make_socket(AF_INET, SOCK_DGRAM);
     DWORD value = SOCK_STREAM;
@@ -403,6 +403,21 @@ static void test_setting_SO_TYPE_fails_with_WSAEINVAL(void **state)
     assert_socket_error(setsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&value, sizeof(value)),
                         WSAEINVAL);
     assert_int_equal(get_dword(s, SOL_SOCKET, SO_TYPE, 4), SOCK_DGRAM);
+    closesocket(s);
+}
+
+/* On a stream socket SO_TYPE is not an option that can be set at all. */
+static void test_setting_SO_TYPE_on_a_stream_socket_fails_with_WSAENOPROTOOPT(void **state)
+{
+    SOCKET s = make_socket(AF_INET, SOCK_STREAM);
+    DWORD value = SOCK_STREAM;
+    (void)state;
+    assert_socket_error(setsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&value, sizeof(value)),
+                        WSAENOPROTOOPT);
+    value = SOCK_DGRAM;
+    assert_socket_error(setsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&value, sizeof(value)),
+                        WSAENOPROTOOPT);
+    assert_int_equal(get_dword(s, SOL_SOCKET, SO_TYPE, 4), SOCK_STREAM);
     closesocket(s);
 }
 
@@ -1089,7 +1104,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_SO_LINGER_round_trips_on_tcp),
     cmocka_unit_test(test_SO_DONTLINGER_is_the_inverse_of_SO_LINGER),
     cmocka_unit_test(test_SO_TYPE_reports_the_socket_type),
-    cmocka_unit_test(test_setting_SO_TYPE_fails_with_WSAEINVAL),
+    cmocka_unit_test(test_setting_SO_TYPE_on_a_datagram_socket_fails_with_WSAEINVAL),
+    cmocka_unit_test(test_setting_SO_TYPE_on_a_stream_socket_fails_with_WSAENOPROTOOPT),
     cmocka_unit_test(test_IPV6_V6ONLY_of_an_ipv4_socket_is_kept_until_it_is_bound),
     cmocka_unit_test(test_SO_ACCEPTCONN_is_true_only_on_a_listening_socket),
     cmocka_unit_test(test_SO_ERROR_is_zero_on_a_fresh_socket),

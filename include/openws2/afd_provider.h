@@ -40,6 +40,9 @@ int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF 
 int WSPAPI afd_shutdown(SOCKET s, int how, LPINT err);
 int WSPAPI afd_getsockname(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err);
 int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err);
+/* 0 if the socket has a peer (or a stream had one), else getpeername's error: unlike
+   getpeername, a connect still under way counts as no peer (WSAENOTCONN). */
+int afd_peer_error(SOCKET s);
 int WSPAPI afd_cleanup(LPINT err);
 
 /* io.c: data transfer */

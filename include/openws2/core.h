@@ -48,6 +48,7 @@ enum ws_socket_state { WS_SLOT_FREE = 0, WS_SLOT_LIVE = 1, WS_SLOT_BUSY = 2 };
 #define WS_SOCK_MODE_KNOWN  0x80 /* WS_SOCK_NONBLOCKING is the device's mode (not adopted) */
 #define WS_SOCK_BOUND       0x100 /* a datagram socket known to have a local address */
 #define WS_SOCK_CONNECTEX   0x200 /* ConnectEx was called on it */
+#define WS_SOCK_RESET       0x400 /* the device reported the connection reset (afd io.c) */
 /* Options that exist only in the user-mode context (src/provider/afd/sockopt.c). */
 #define WS_SOCK_OPT_DEBUG         0x01000000
 #define WS_SOCK_OPT_DONTROUTE     0x02000000

@@ -306,6 +306,8 @@ SOCKET WSPAPI afd_accept(SOCKET s, struct sockaddr *addr, LPINT len, LPCONDITION
     return (SOCKET)(ULONG_PTR)handle;
 }
 
+static void keep_connect_target(struct ws_socket *sock, const struct sockaddr *addr, int len);
+
 int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF caller_data,
                        LPWSABUF callee_data, LPQOS sqos, LPQOS gqos, LPINT err)
 {
@@ -337,6 +339,9 @@ int WSPAPI afd_connect(SOCKET s, const struct sockaddr *addr, int len, LPWSABUF 
         *err = status == STATUS_ADDRESS_ALREADY_ASSOCIATED_ ? WSAEALREADY : afd_error(status);
         /* A socket connected by ConnectEx is not one connect may be called on at all. */
         if (*err == WSAEISCONN && sock && (sock->flags & WS_SOCK_CONNECTEX)) *err = WSAEINVAL;
+        /* Under way on a non-blocking socket: getpeername names the target meanwhile. */
+        if (*err == WSAEWOULDBLOCK && sock && sock->type == SOCK_STREAM)
+            keep_connect_target(sock, (const struct sockaddr *)&in.addr, len);
         return SOCKET_ERROR;
     }
     if (sock) InterlockedOr(&sock->flags, WS_SOCK_CONNECTED);
@@ -353,11 +358,9 @@ int WSPAPI afd_shutdown(SOCKET s, int how, LPINT err)
 
     /* The host forgets the peer once the connection is closed both ways; Windows still names it:
        learn it while it can be asked (afd_getpeername keeps it). */
-    if (sock && sock->type == SOCK_STREAM && !sock->peer_len) {
-        SOCKADDR_STORAGE peer;
-        int len = sizeof(peer), ignored;
-        afd_getpeername(s, (struct sockaddr *)&peer, &len, &ignored);
-    }
+    if (sock && sock->type == SOCK_STREAM &&
+        (!sock->peer_len || !(sock->flags & WS_SOCK_CONNECTED)))
+        afd_peer_error(s);
     status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_SHUTDOWN),
                                    &how, sizeof(how), NULL, 0);
     if (status) {
@@ -443,6 +446,33 @@ static void keep_name(struct kept_name kept, const struct sockaddr *addr, int le
     InterlockedExchange(kept.seq, seq + 2);
 }
 
+/* The address a connect under way goes to, kept as the peer until the connection is made
+   (afd_getpeername then keeps the real one) or fails. */
+static void keep_connect_target(struct ws_socket *sock, const struct sockaddr *addr, int len)
+{
+    if (!(sock->flags & WS_SOCK_CONNECTED)) keep_name(peer_name(sock), addr, len);
+}
+
+/* Whether the connect of a stream socket is still under way: the device reports neither its
+   success nor its failure. */
+static bool connect_under_way(SOCKET s)
+{
+    struct {
+        struct afd_poll_in head;
+        struct afd_poll_entry entry;
+    } poll;
+    ULONG_PTR info = 0;
+
+    memset(&poll, 0, sizeof(poll));
+    poll.head.timeout = 0;
+    poll.head.count = 1;
+    poll.entry.socket = (ULONG_PTR)s;
+    poll.entry.events = AFD_POLL_CONNECT | AFD_POLL_CONNECT_ERR | AFD_POLL_HUP | AFD_POLL_RESET;
+    if (afd_sync_request(s, AFD_POLL, &poll, sizeof(poll), &poll, sizeof(poll), &info, false))
+        return false;
+    return info < sizeof(poll) || !poll.head.count || !poll.entry.events;
+}
+
 int WSPAPI afd_getsockname(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)
 {
     struct ws_socket *sock = sock_table_find(s);
@@ -459,9 +489,10 @@ int WSPAPI afd_getsockname(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err
 /*
  * Windows tells an unconnected socket (WSAENOTCONN) before it looks at the caller's buffers, so
  * the device is asked into our own buffer first. A stream socket that was connected keeps
- * naming its peer after the host has forgotten it (a connection shut down both ways).
+ * naming its peer after the host has forgotten it (a connection shut down both ways), and one
+ * whose connect is under way names the address it goes to, as Windows does.
  */
-int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)
+static int query_peer(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err, bool target)
 {
     struct ws_socket *sock = sock_table_find(s);
     bool stream = sock && sock->type == SOCK_STREAM;
@@ -474,16 +505,20 @@ int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err
                                    NULL, 0, &peer, sizeof(peer));
     if (status) {
         *err = afd_error(status);
-        if (stream && *err == WSAENOTCONN && (sock->flags & WS_SOCK_CONNECTED) &&
+        if (stream && *err == WSAENOTCONN && sock->peer_len &&
+            ((sock->flags & WS_SOCK_CONNECTED) ||
+             (target && (sock->flags & WS_SOCK_CONNECTING) && connect_under_way(s))) &&
             cached_name(peer_name(sock), addr, len, err))
             return *err ? SOCKET_ERROR : 0;
         return SOCKET_ERROR;
     }
     n = (int)io.Information;
     if (stream) {
-        /* A peer: the connection was made, whichever way (non-blocking connect, ConnectEx). */
-        if (!(sock->flags & WS_SOCK_CONNECTED)) InterlockedOr(&sock->flags, WS_SOCK_CONNECTED);
-        if (!sock->peer_len) keep_name(peer_name(sock), (struct sockaddr *)&peer, n);
+        /* A peer: the connection was made, whichever way (non-blocking connect, ConnectEx). The
+           first time, it replaces the target kept while the connect was under way. */
+        bool first = !(sock->flags & WS_SOCK_CONNECTED);
+        if (first) InterlockedOr(&sock->flags, WS_SOCK_CONNECTED);
+        if (first || !sock->peer_len) keep_name(peer_name(sock), (struct sockaddr *)&peer, n);
     }
     if (!len || !ws_writable(len, sizeof(*len)) || !addr || *len < n || !ws_writable(addr, n)) {
         *err = WSAEFAULT;
@@ -492,6 +527,18 @@ int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err
     memcpy(addr, &peer, n);
     *len = n;
     return 0;
+}
+
+int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)
+{
+    return query_peer(s, addr, len, err, true);
+}
+
+int afd_peer_error(SOCKET s)
+{
+    SOCKADDR_STORAGE peer;
+    int len = sizeof(peer), err = 0;
+    return query_peer(s, (struct sockaddr *)&peer, &len, &err, false) ? err : 0;
 }
 
 int WSPAPI afd_cleanup(LPINT err)

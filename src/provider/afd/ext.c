@@ -196,17 +196,41 @@ static BOOL WINAPI ext_ConnectEx(SOCKET s, const struct sockaddr *name, int name
 
 /* ---- DisconnectEx ---- */
 
+/*
+ * Windows completes an overlapped DisconnectEx through the port even when the socket skips the
+ * port on immediate success. The device's shutdown request always finishes at once, so the
+ * completion comes from an empty transmission issued first under the program's OVERLAPPED: the
+ * device treats that request as pending whatever happens, and it finishes (with no bytes) once
+ * the sends queued before it are done. The shutdown itself follows synchronously. Returns
+ * false when the transmission cannot be issued (no peer left to send to).
+ */
+static bool disconnect_through_transmit(SOCKET s, struct ws_socket *sock, LPOVERLAPPED ov)
+{
+    struct afd_transmit_in in = {0};
+    int how = SD_SEND, err = 0;
+
+    if (sock->type != SOCK_STREAM) return false;
+    in.offset.QuadPart = FILE_POINTER_POSITION;
+    if (afd_transfer(s, AFD_WINE(AFD_W_TRANSMIT), &in, sizeof(in), NULL, 0, NULL, ov, NULL, &err) &&
+        err != WSA_IO_PENDING)
+        return false;
+    afd_sync_request(s, AFD_WINE(AFD_W_SHUTDOWN), &how, sizeof(how), NULL, 0, NULL, false);
+    return true;
+}
+
 static BOOL WINAPI ext_DisconnectEx(SOCKET s, LPOVERLAPPED ov, DWORD flags, DWORD reserved)
 {
+    struct ws_socket *sock;
     int how = SD_SEND, err = 0;
 
     if (!ws_started()) return fail_false(WSANOTINITIALISED);
-    if (!sock_table_find(s)) return fail_false(WSAENOTSOCK);
+    if (!(sock = sock_table_find(s))) return fail_false(WSAENOTSOCK);
     if (ov && !ws_writable(ov, sizeof(*ov))) return fail_false(WSAEFAULT);
     if ((flags & ~TF_REUSE_SOCKET) || reserved) return fail_false(WSAEINVAL);
     /* A graceful close of the sending side; an unconnected socket is refused by the socket
        device with WSAENOTCONN. TF_REUSE_SOCKET is accepted, but the socket cannot be handed to
        AcceptEx or ConnectEx again afterwards (Wine's socket device has no reuse). */
+    if (ov && disconnect_through_transmit(s, sock, ov)) return fail_false(WSA_IO_PENDING);
     if (afd_transfer(s, AFD_WINE(AFD_W_SHUTDOWN), &how, sizeof(how), NULL, 0, NULL, ov, NULL, &err))
         return fail_false(err);
     /* Windows reports an overlapped disconnect as pending even when it is done at once; its

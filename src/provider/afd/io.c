@@ -83,10 +83,8 @@ int afd_transfer(SOCKET s, ULONG code, void *params, ULONG params_len, void *out
  */
 static bool not_yet_connected(SOCKET s, struct ws_socket *sock)
 {
-    SOCKADDR_STORAGE peer;
-    int len = sizeof(peer), err;
     if (!sock || sock->type != SOCK_STREAM || (sock->flags & WS_SOCK_CONNECTED)) return false;
-    return afd_getpeername(s, (struct sockaddr *)&peer, &len, &err) && err == WSAENOTCONN;
+    return afd_peer_error(s) == WSAENOTCONN;
 }
 
 /*
@@ -170,6 +168,42 @@ static int recv_waitall(SOCKET s, struct ws_socket *sock, LPWSABUF bufs, DWORD c
     return 0;
 }
 
+/*
+ * A stream whose connection was reset: Windows fails every receive with WSAECONNRESET from then
+ * on, but the host reports the reset once and then reads as a graceful close (the socket device
+ * may itself have taken the reset while polling). The user-mode context remembers a reset it has
+ * seen (a failed receive, a poll that reported it, an overlapped result), so a later receive
+ * fails without a request and without a completion. A blocking receive that finds the
+ * connection closed asks the device whether it was reset: one request, on the end-of-stream
+ * path only.
+ */
+static bool reset_seen(SOCKET s, struct ws_socket *sock)
+{
+    struct {
+        struct afd_poll_in head;
+        struct afd_poll_entry entry;
+    } poll;
+    ULONG_PTR info = 0;
+
+    memset(&poll, 0, sizeof(poll));
+    poll.head.count = 1;
+    poll.entry.socket = (ULONG_PTR)s;
+    poll.entry.events = AFD_POLL_RESET;
+    if (afd_sync_request(s, AFD_POLL, &poll, sizeof(poll), &poll, sizeof(poll), &info, false) ||
+        info < sizeof(poll) || !poll.head.count || !(poll.entry.events & AFD_POLL_RESET))
+        return false;
+    InterlockedOr(&sock->flags, WS_SOCK_RESET);
+    return true;
+}
+
+static bool wants_bytes(const WSABUF *bufs, DWORD count, const DWORD *flags)
+{
+    if (flags && (*flags & MSG_PEEK)) return false;
+    for (DWORD i = 0; i < count; i++)
+        if (bufs[i].len) return true;
+    return false;
+}
+
 int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
                         struct sockaddr *from, LPINT from_len, LPWSAOVERLAPPED ov,
                         LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err)
@@ -190,9 +224,21 @@ int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, 
         *err = WSAEINVAL;
         return SOCKET_ERROR;
     }
+    if (sock && (sock->flags & WS_SOCK_RESET)) {
+        *err = WSAECONNRESET;
+        return SOCKET_ERROR;
+    }
     if (!afd_transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), NULL, 0, received, ov, routine,
-                      err))
+                      err)) {
+        if (!ov && received && !*received && sock && sock->type == SOCK_STREAM &&
+            wants_bytes(bufs, count, flags) && reset_seen(s, sock)) {
+            *err = WSAECONNRESET;
+            return SOCKET_ERROR;
+        }
         return 0;
+    }
+    if (*err == WSAECONNRESET && sock && sock->type == SOCK_STREAM)
+        InterlockedOr(&sock->flags, WS_SOCK_RESET);
     if (*err == WSAEWOULDBLOCK && not_yet_connected(s, sock)) *err = WSAENOTCONN;
     if (*err == WSAEFAULT && sock && (sock->flags & WS_SOCK_NOTIFY) &&
         ws_readable(flags, sizeof(*flags)) && !(*flags & MSG_OOB))
@@ -275,6 +321,10 @@ BOOL WSPAPI afd_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD tran
     if (status) {
         /* A failed operation leaves the caller's flags as they were, as Windows does. */
         *err = ws_error_from_status(status);
+        if (*err == WSAECONNRESET) {
+            struct ws_socket *sock = sock_table_find(s);
+            if (sock && sock->type == SOCK_STREAM) InterlockedOr(&sock->flags, WS_SOCK_RESET);
+        }
         return NT_SUCCESS(status);
     }
     if (flags) *flags = 0;

@@ -80,6 +80,13 @@ static NTSTATUS afd_poll_wait(SOCKET on, struct afd_poll_in *poll, size_t size, 
     if (count > n) count = n;
     if (count > written) count = (unsigned int)written;
     *answered = count;
+    /* A reset connection fails its later receives (io.c): the context remembers it. */
+    for (unsigned int i = 0; i < count; i++) {
+        struct ws_socket *sock;
+        if ((poll->entries[i].events & AFD_POLL_RESET) &&
+            (sock = sock_table_find((SOCKET)poll->entries[i].socket)) && sock->type == SOCK_STREAM)
+            InterlockedOr(&sock->flags, WS_SOCK_RESET);
+    }
     return 0;
 }
 

@@ -57,13 +57,12 @@ static int answer_base_handle(SOCKET s, struct ws_socket *sock, const void *in, 
 static int answer_ideal_send_backlog(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,
                                      void *out, DWORD out_len, DWORD *size)
 {
-    struct sockaddr_storage peer;
-    int len = sizeof(peer), err;
     ULONG value = IDEAL_SEND_BACKLOG;
+    int err;
 
     (void)in, (void)in_len;
     if (sock->type != SOCK_STREAM) return WSAEOPNOTSUPP;
-    if (afd_getpeername(s, (struct sockaddr *)&peer, &len, &err)) return err;
+    if ((err = afd_peer_error(s))) return err;
     if (!out || out_len < sizeof(value) || !ws_writable(out, sizeof(value))) return WSAEFAULT;
     memcpy(out, &value, sizeof(value));
     *size = sizeof(value);

@@ -519,7 +519,9 @@ static int write_value(SOCKET s, struct ws_socket *sock, const struct sockopt *o
 
     switch (opt->user) {
     case U_TYPE:
-        return WSAEINVAL; /* the type is the socket's own */
+        /* The type is the socket's own. Windows refuses a set with WSAEINVAL on a datagram
+           socket, and as an option it does not take on a stream socket. */
+        return sock->type == SOCK_STREAM ? WSAENOPROTOOPT : WSAEINVAL;
     case U_SO_ERROR:
         /* Windows lets a program store a value that later gets read back. */
         InterlockedExchange(&sock->so_error, (LONG)value);
@@ -818,13 +820,11 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
            socket closes, blocking or pending as the call asks. The device's address-list-change
            request is such a wait; it also ends when the addresses change, which a program takes
            as a cue to query the backlog again (and finds it the same). */
-        SOCKADDR_STORAGE peer;
-        int peer_len = sizeof(peer);
         if (sock->type != SOCK_STREAM) {
             *err = WSAEOPNOTSUPP;
             return SOCKET_ERROR;
         }
-        if (afd_getpeername(s, (struct sockaddr *)&peer, &peer_len, err)) return SOCKET_ERROR;
+        if ((*err = afd_peer_error(s))) return SOCKET_ERROR;
         value = ov != NULL;
         params = &value;
         params_len = sizeof(value);
@@ -846,9 +846,9 @@ static int device_ioctl(SOCKET s, struct ws_socket *sock, const struct device_io
         sock->keepalive_time = ((const struct tcp_keepalive *)in)->keepalivetime;
         sock->keepalive_interval = ((const struct tcp_keepalive *)in)->keepaliveinterval;
     }
-    /* A u_long answer is reported as its four bytes, whatever the request carried. Overlapped,
-       Windows leaves the count of SIO_KEEPALIVE_VALS alone. */
-    if (!ov || ioctl->code != SIO_KEEPALIVE_VALS)
+    /* A u_long answer is reported as its four bytes, whatever the request carried. Overlapped
+       without a completion routine, Windows leaves the count of SIO_KEEPALIVE_VALS alone. */
+    if (!ov || routine || ioctl->code != SIO_KEEPALIVE_VALS)
         *returned = ioctl->out_min ? ioctl->out_min : transferred;
     return 0;
 }
