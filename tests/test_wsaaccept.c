@@ -119,9 +119,6 @@ test_WSAAccept_with_CF_REJECT_fails_with_WSAECONNREFUSED_and_ends_the_callers_co
     error = WSAGetLastError();
     closesocket(client);
     closesocket(listener);
-    ws_known_gap_if(ret, 0,
-                    "Wine's socket device reports recv on a reset connection as end-of-stream, "
-                    "not WSAECONNRESET");
     assert_int_equal(ret, SOCKET_ERROR);
     assert_int_equal(error, WSAECONNRESET);
 }
