@@ -946,6 +946,15 @@ static void query_finish(struct ai_query *q, int err, void *list)
     routine = q->routine;
     ReleaseSRWLockExclusive(&query_lock);
 
+    if (!ws_started()) {
+        /* The final WSACleanup has begun: it cancels the queries without a word, and one that
+           ends while it runs ends the same way. */
+        free_list(list, shape);
+        *result = NULL;
+        ov->Internal = WSA_E_CANCELLED;
+        return;
+    }
+
     *result = list;
     ov->Internal = (ULONG_PTR)(LONG_PTR)err;
     if (routine)

@@ -111,10 +111,11 @@ static DWORD WINAPI async_worker(void *arg)
     if (!err && !ws_writable(r->buffer, need)) err = WSAEFAULT;
 
     /* The check for cancellation and the reply are one step: once WSACancelAsyncRequest has
-       succeeded, neither the buffer nor the window hears from the request. */
+       succeeded, neither the buffer nor the window hears from the request. Nor once the final
+       WSACleanup has begun: a lookup that ends while it runs is cancelled by it. */
     AcquireSRWLockExclusive(&requests_lock);
     unlink_request(r);
-    if (r->state != ASYNC_CANCELLED) {
+    if (r->state != ASYNC_CANCELLED && ws_started()) {
         if (!err) layout(r->kind, e, r->buffer);
         ws_post_message(r->window, r->message, (WPARAM)(ULONG_PTR)r->handle,
                         WSAMAKEASYNCREPLY((u_short)(err == WSAENOBUFS || !err ? need : 0), err));
