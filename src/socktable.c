@@ -9,6 +9,7 @@
  */
 #include "openws2/core.h"
 #include "openws2/afd.h"
+#include "openws2/afd_provider.h"
 
 #define PAGE_BITS 10
 #define PAGE_SIZE (1u << PAGE_BITS)
@@ -56,7 +57,11 @@ static struct ws_socket *claim(struct ws_socket *sock, SOCKET s, const struct ws
         while (sock->state == WS_SLOT_BUSY) YieldProcessor();
         return sock->state == WS_SLOT_LIVE ? sock : NULL;
     }
-    /* FREE, or LIVE left over from a handle that was closed behind our back and reused */
+    /* FREE, or LIVE left over from a handle that was closed behind our back and reused: what
+       the notification threads still do for the old socket ends here, before the new one can
+       be selected (the close poll cannot tell a handle value given out again). */
+    if (prev == WS_SLOT_LIVE && (sock->flags & WS_SOCK_NOTIFY))
+        afd_notify_closed_behind(s, sock->generation);
     InterlockedExchange(&sock->state, WS_SLOT_BUSY);
     sock->handle = s;
     sock->provider = provider;
@@ -69,7 +74,10 @@ static struct ws_socket *claim(struct ws_socket *sock, SOCKET s, const struct ws
     sock->opt_known = 0;
     sock->local_len = 0;
     sock->peer_len = 0;
-    sock->select_event = NULL;
+    InterlockedIncrement(&sock->generation);
+    /* The event duplicate of a socket closed behind our back. */
+    if (sock->select_event) CloseHandle(sock->select_event);
+    sock->select_event = sock->select_event_of = NULL;
     sock->select_events = 0;
     sock->user_events = 0;
     if (sock->pending) {
@@ -116,6 +124,17 @@ struct ws_socket *sock_table_known(SOCKET s)
 void sock_table_remove(struct ws_socket *sock)
 {
     InterlockedExchange(&sock->state, WS_SLOT_FREE);
+}
+
+bool sock_table_remove_stale(struct ws_socket *sock, LONG generation)
+{
+    if (sock->generation != generation) return false;
+    if (InterlockedCompareExchange(&sock->state, WS_SLOT_FREE, WS_SLOT_LIVE) != WS_SLOT_LIVE)
+        return false;
+    if (sock->generation == generation) return true;
+    /* A whole claim came in between the two looks: the slot is the new socket's again. */
+    InterlockedCompareExchange(&sock->state, WS_SLOT_LIVE, WS_SLOT_FREE);
+    return false;
 }
 
 void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ctx)

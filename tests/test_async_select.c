@@ -469,6 +469,37 @@ static void test_a_handle_closed_without_closesocket_posts_nothing_unless_FD_CLO
     closesocket(fence_server);
 }
 
+/* A handle closed with CloseHandle whose value is given out again at once to a new socket: the
+   old selection still gets its one FD_CLOSE, the new socket is a socket of its own, and once it
+   is closed with closesocket nothing more is posted for the value. */
+static void test_a_handle_value_reused_after_CloseHandle_gets_one_FD_CLOSE_and_nothing_after(
+    void **state)
+{
+    SOCKET fence_client, fence_server;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &fence_client, &fence_server);
+    assert_int_equal(WSAAsyncSelect(fence_server, window, WM_FENCE, FD_READ), 0);
+    drain_messages();
+    for (int round = 0; round < 24; round++) {
+        SOCKET client, server, fresh;
+        ws_test_tcp_pair(AF_INET, &client, &server);
+        assert_int_equal(WSAAsyncSelect(server, window, WM_SOCKET, FD_READ | FD_CLOSE), 0);
+        close_with_CloseHandle(server);
+        fresh = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assert_true(fresh != INVALID_SOCKET);
+        /* Every other round the new socket is selected too, before or after the old close is
+           noticed. */
+        if (round & 1) assert_int_equal(WSAAsyncSelect(fresh, window, WM_SOCKET, FD_READ | FD_CLOSE), 0);
+        expect_message(server, FD_CLOSE, 0);
+        assert_int_equal(closesocket(fresh), 0);
+        pass_fence(fence_client, fence_server);
+        assert_no_message();
+        closesocket(client);
+    }
+    closesocket(fence_client);
+    closesocket(fence_server);
+}
+
 /* Sockets closed as files among others that stay selected: each closed one gets its FD_CLOSE,
    the others keep getting their messages. */
 static void test_closing_some_selected_handles_with_CloseHandle_leaves_the_others_served(
@@ -1026,6 +1057,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(
         test_a_handle_closed_without_closesocket_posts_nothing_unless_FD_CLOSE_is_selected),
     cmocka_unit_test(test_closing_some_selected_handles_with_CloseHandle_leaves_the_others_served),
+    cmocka_unit_test(
+        test_a_handle_value_reused_after_CloseHandle_gets_one_FD_CLOSE_and_nothing_after),
     cmocka_unit_test(test_a_mask_of_0_cancels_and_FIONBIO_off_works_again),
     cmocka_unit_test(test_WSAEventSelect_and_WSAAsyncSelect_each_cancel_the_other),
     cmocka_unit_test(test_switching_from_messages_to_an_event_and_back_to_messages),

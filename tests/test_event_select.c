@@ -226,12 +226,14 @@ static void test_WSAEnumNetworkEvents_with_a_bad_pointer_fails_with_WSAEFAULT(vo
 static void test_WSAEnumNetworkEvents_with_a_bad_event_fails_with_WSAEINVAL(void **state)
 {
     SOCKET client, server;
-    WSAEVENT ev = WSACreateEvent(), closed = WSACreateEvent();
+    WSAEVENT ev = WSACreateEvent(), closed;
     WSANETWORKEVENTS ne;
     (void)state;
     ws_test_tcp_pair(AF_INET, &client, &server);
-    WSACloseEvent(closed);
     assert_int_equal(WSAEventSelect(server, ev, FD_WRITE), 0);
+    /* A handle closed after the selection, so that no handle made meanwhile takes its value. */
+    closed = WSACreateEvent();
+    WSACloseEvent(closed);
     assert_int_equal(WaitForSingleObject(ev, WAIT_MS), WAIT_OBJECT_0);
     WSASetLastError(0);
     assert_socket_error(WSAEnumNetworkEvents(server, closed, &ne), WSAEINVAL);
@@ -532,6 +534,31 @@ static void test_connecting_a_datagram_socket_reports_FD_CONNECT_and_FD_WRITE(vo
     closesocket(a);
     closesocket(b);
     WSACloseEvent(ev);
+}
+
+/* The selection holds on to the event object, not to its handle value: after the program closes
+   its handle and a new event takes the same value, the socket's events do not set the new one. */
+static void test_a_closed_event_handle_whose_value_is_reused_is_not_set_by_the_socket(void **state)
+{
+    SOCKET a, b;
+    struct sockaddr_storage addr_b;
+    int len_b;
+    WSANETWORKEVENTS ne;
+    WSAEVENT ev = WSACreateEvent(), other;
+    (void)state;
+    ws_test_udp_pair(AF_INET, &a, &b, &addr_b, &len_b);
+    assert_int_equal(WSAEventSelect(a, ev, ALL_EVENTS), 0);
+    expect_events(a, ev, FD_WRITE, 0);
+    assert_true(WSACloseEvent(ev));
+    other = WSACreateEvent();
+    assert_int_equal(connect(a, (struct sockaddr *)&addr_b, len_b), 0);
+    assert_int_equal(WaitForSingleObject(other, 200), WAIT_TIMEOUT);
+    /* The record is still kept for the socket. */
+    assert_int_equal(WSAEnumNetworkEvents(a, NULL, &ne), 0);
+    assert_int_equal(ne.lNetworkEvents, FD_CONNECT | FD_WRITE);
+    closesocket(a);
+    closesocket(b);
+    WSACloseEvent(other);
 }
 
 static void test_shutdown_SD_BOTH_keeps_the_selection_and_the_peer_close_reports_FD_CLOSE(
@@ -1015,6 +1042,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_events_over_IPv6_are_the_same),
     cmocka_unit_test(test_a_bound_datagram_socket_reports_FD_WRITE_once_and_FD_READ_per_recv),
     cmocka_unit_test(test_connecting_a_datagram_socket_reports_FD_CONNECT_and_FD_WRITE),
+    cmocka_unit_test(test_a_closed_event_handle_whose_value_is_reused_is_not_set_by_the_socket),
     cmocka_unit_test(test_shutdown_SD_BOTH_keeps_the_selection_and_the_peer_close_reports_FD_CLOSE),
     cmocka_unit_test(
         test_an_accepted_socket_keeps_the_inherited_selection_after_shutdown_SD_BOTH),

@@ -290,6 +290,23 @@ static void test_WSARecv_without_flags_pointer_fails_with_WSAEFAULT(void **state
     closesocket(server);
 }
 
+static void test_WSARecv_with_a_bad_flags_pointer_fails_with_WSAEFAULT(void **state)
+{
+    SOCKET client, server;
+    char buf[4];
+    WSABUF wsabuf = {sizeof(buf), buf};
+    DWORD received = 0;
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(send(client, "abcd", 4, 0), 4);
+    assert_socket_error(WSARecv(server, &wsabuf, 1, &received, (DWORD *)(ULONG_PTR)8, NULL, NULL),
+                        WSAEFAULT);
+    /* Nothing was taken. */
+    assert_int_equal(recv(server, buf, sizeof(buf), 0), 4);
+    closesocket(client);
+    closesocket(server);
+}
+
 static void test_WSARecv_without_buffers_fails_with_WSAEINVAL(void **state)
 {
     SOCKET client, server;
@@ -487,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_WSASend_and_WSARecv_gather_and_scatter),
         cmocka_unit_test(test_WSARecv_without_flags_pointer_fails_with_WSAEFAULT),
         cmocka_unit_test(test_WSARecv_without_buffers_fails_with_WSAEINVAL),
+        cmocka_unit_test(test_WSARecv_with_a_bad_flags_pointer_fails_with_WSAEFAULT),
         cmocka_unit_test(test_send_on_a_udp_socket_without_peer_fails_with_WSAENOTCONN),
         cmocka_unit_test(test_recv_on_an_unbound_udp_socket_fails_with_WSAEINVAL),
         cmocka_unit_test(test_recv_and_send_while_the_connect_is_pending_fail_with_WSAENOTCONN),

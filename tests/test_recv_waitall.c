@@ -97,6 +97,24 @@ static void test_recv_with_MSG_WAITALL_returns_what_came_when_the_peer_closes(vo
     closesocket(server);
 }
 
+/* After a reset, every receive fails with WSAECONNRESET, MSG_WAITALL or not. */
+static void test_recv_with_MSG_WAITALL_after_a_reset_fails_with_WSAECONNRESET(void **state)
+{
+    SOCKET client, server;
+    struct linger abort_close = {1, 0};
+    char buf[8];
+    (void)state;
+    ws_test_tcp_pair(AF_INET, &client, &server);
+    assert_int_equal(
+        setsockopt(client, SOL_SOCKET, SO_LINGER, (const char *)&abort_close, sizeof(abort_close)),
+        0);
+    assert_int_equal(closesocket(client), 0);
+    assert_socket_error(recv(server, buf, sizeof(buf), MSG_WAITALL), WSAECONNRESET);
+    assert_socket_error(recv(server, buf, sizeof(buf), MSG_WAITALL), WSAECONNRESET);
+    assert_socket_error(recv(server, buf, sizeof(buf), 0), WSAECONNRESET);
+    closesocket(server);
+}
+
 static void test_recv_with_MSG_WAITALL_on_an_unconnected_stream_fails_with_WSAENOTCONN(void **state)
 {
     SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -243,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_recv_with_MSG_WAITALL_waits_until_the_buffer_is_full),
         cmocka_unit_test(test_WSARecv_with_MSG_WAITALL_fills_every_buffer_of_a_scatter_list),
         cmocka_unit_test(test_recv_with_MSG_WAITALL_returns_what_came_when_the_peer_closes),
+        cmocka_unit_test(test_recv_with_MSG_WAITALL_after_a_reset_fails_with_WSAECONNRESET),
         cmocka_unit_test(test_recv_with_MSG_WAITALL_on_an_unconnected_stream_fails_with_WSAENOTCONN),
         cmocka_unit_test(
             test_MSG_WAITALL_with_MSG_PEEK_MSG_OOB_or_MSG_PARTIAL_fails_with_WSAEOPNOTSUPP),

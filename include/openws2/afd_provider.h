@@ -136,6 +136,9 @@ void afd_select_datagram_connected(SOCKET s);
 /* After shutdown(SD_BOTH), which ends the device's selection: select the socket again, since
    Windows keeps the selection (the peer's close still reports FD_CLOSE). */
 void afd_select_after_shutdown(SOCKET s);
+/* Keep a duplicate of EVENT (NULL: none) as the socket's event selection, closing the one kept
+   before; closesocket passes NULL. */
+void afd_keep_select_event(struct ws_socket *sock, HANDLE event);
 
 /* notify.c: the threads that post WSAAsyncSelect's messages */
 /* Select S for the window message through the device's event selection and have a thread post
@@ -169,6 +172,10 @@ bool afd_notify_reselect(SOCKET s);
 /* A receive on S was refused for its buffers (WSAEFAULT): it re-enables FD_READ all the same,
    so post FD_READ if S is selected for it with messages and data waits, as Windows does. */
 void afd_notify_read_refused(SOCKET s);
+/* The socket table is giving the slot of S (table generation GENERATION), which still holds a
+   socket registered with the threads, to a new socket: the old one was closed behind our back
+   and its handle value given out again. Its entry ends as that close (FD_CLOSE if due). */
+void afd_notify_closed_behind(SOCKET s, LONG generation);
 /* The final WSACleanup (its sockets are closed): the threads end. */
 void afd_notify_cleanup(void);
 

@@ -94,9 +94,13 @@ struct ws_socket {
     /* WSAEventSelect (src/provider/afd/event.c): the program's event (NULL: none) and FD_* mask,
        and the events recorded by us rather than the device, taken by WSAEnumNetworkEvents.
        Current only while WS_SOCK_EVENTSELECT is set (cleared when a slot is claimed). */
-    HANDLE select_event;
+    HANDLE select_event;    /* our duplicate of the program's event, closed when replaced */
+    HANDLE select_event_of; /* the program's handle value it duplicates */
     volatile LONG select_events;
     volatile LONG user_events;
+    /* Bumped each time the slot is claimed: tells a socket from an earlier one that had the same
+       handle value (closed with CloseHandle behind our back, the value then reused). */
+    volatile LONG generation;
 };
 
 /* The socket object for a handle, adopting AFD handles made elsewhere; NULL if not a socket. */
@@ -108,6 +112,9 @@ struct ws_socket *sock_table_known(SOCKET s);
 struct ws_socket *sock_table_insert(SOCKET s, const struct ws_provider *provider, int family,
                                     int type, int protocol, LONG flags);
 void sock_table_remove(struct ws_socket *sock);
+/* Free the slot only if it still holds the socket of that generation (a socket closed behind
+   our back); false if the slot was claimed again meanwhile. */
+bool sock_table_remove_stale(struct ws_socket *sock, LONG generation);
 /* Visit every live socket (final WSACleanup). */
 void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ctx);
 /* Set (a plain store) by whatever leaves something for the final WSACleanup to end or free:

@@ -152,6 +152,7 @@ int WSPAPI afd_closesocket(SOCKET s, LPINT err)
     /* Before the handle can be reused: no WSAAsyncSelect message for it after this. */
     if (sock->flags & WS_SOCK_NOTIFY) afd_notify_unregister(s);
     afd_psn_closing(s); /* nor a socket state notification */
+    if (sock->select_event) afd_keep_select_event(sock, NULL);
     sock_table_remove(sock);
     /* A blocking call of another thread on this socket returns WSAEINTR, as on Windows. */
     if (!CloseHandle((HANDLE)s)) {

@@ -72,6 +72,21 @@ long afd_record_events(const struct afd_get_events_out *out, int errors[FD_MAX_E
     return events;
 }
 
+/* Keep our own duplicate of the program's event (NULL: none), as Windows' AFD keeps a reference
+   to the event object: the program may close its handle and the value be given out again. A
+   selection again with the same handle value keeps the duplicate it has (no request). */
+void afd_keep_select_event(struct ws_socket *sock, HANDLE event)
+{
+    HANDLE copy = NULL, old;
+    if (event && event == sock->select_event_of && sock->select_event) return;
+    if (event && !DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), &copy, 0, FALSE,
+                                  DUPLICATE_SAME_ACCESS))
+        copy = NULL;
+    sock->select_event_of = copy ? event : NULL;
+    old = InterlockedExchangePointer(&sock->select_event, copy);
+    if (old) CloseHandle(old);
+}
+
 /* A selection makes the socket non-blocking for good; while one is active, FIONBIO cannot make it
    blocking again (src/provider/afd/sockopt.c checks WS_SOCK_EVENTSELECT). EVENT is the program's
    event of an event selection (NULL for messages), kept for the few cases where the device ends
@@ -80,7 +95,7 @@ static void note_selection(SOCKET s, long events, HANDLE event)
 {
     struct ws_socket *sock = sock_table_find(s);
     if (!sock) return;
-    sock->select_event = events ? event : NULL;
+    afd_keep_select_event(sock, events ? event : NULL);
     sock->select_events = events;
     InterlockedExchange(&sock->user_events, 0);
     if (events)
@@ -240,7 +255,7 @@ void afd_async_select_accepted(SOCKET listener, SOCKET accepted)
     /* The device gave the accepted socket the listener's event selection (and we its flags):
        keep its fields in step. */
     if ((child = sock_table_find(accepted))) {
-        child->select_event = sock ? sock->select_event : NULL;
+        afd_keep_select_event(child, sock ? sock->select_event : NULL);
         child->select_events = sock ? sock->select_events : 0;
         InterlockedExchange(&child->user_events, 0);
     }
@@ -252,8 +267,8 @@ void afd_async_select_accepted(SOCKET listener, SOCKET accepted)
         afd_async_select(accepted, window, message, events, &err);
 }
 
-/* Select the socket in the device again for its event selection; false if it has none or the
-   device refuses the event (the program closed it). */
+/* Select the socket in the device again for its event selection (with our duplicate of the
+   program's event); false if it has none. */
 static bool reselect_event(SOCKET s, struct ws_socket *sock)
 {
     struct afd_event_select_in in = {.event = sock->select_event,
@@ -274,8 +289,7 @@ void afd_select_datagram_connected(SOCKET s)
     if (!sock) return;
     if (sock->flags & WS_SOCK_NOTIFY) afd_notify_datagram_connected(s);
     events = sock->select_events & (FD_CONNECT | FD_WRITE);
-    /* Selecting again checks that the handle is still the program's event before it is set. */
-    if (!events || !reselect_event(s, sock)) return;
+    if (!events || !sock->select_event) return;
     InterlockedOr(&sock->user_events, events);
     SetEvent(sock->select_event);
 }

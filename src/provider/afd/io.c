@@ -114,6 +114,8 @@ static bool unbound_datagram(SOCKET s, struct ws_socket *sock)
  */
 #define WAITALL_STACK_BUFFERS 16
 
+static bool reset_seen(SOCKET s, struct ws_socket *sock);
+
 static int recv_waitall(SOCKET s, struct ws_socket *sock, LPWSABUF bufs, DWORD count,
                         LPDWORD received, LPDWORD flags, LPWSAOVERLAPPED ov, LPINT err)
 {
@@ -146,6 +148,8 @@ static int recv_waitall(SOCKET s, struct ws_socket *sock, LPWSABUF bufs, DWORD c
         got = 0;
         if (afd_transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), NULL, 0, &got, NULL, NULL,
                          &pass_err)) {
+            /* A reset is remembered for the receives after this one. */
+            if (pass_err == WSAECONNRESET) InterlockedOr(&sock->flags, WS_SOCK_RESET);
             if (total) break;
             /* The device would block only for a socket in non-blocking mode (one adopted from
                elsewhere, whose mode was not known). */
@@ -153,8 +157,15 @@ static int recv_waitall(SOCKET s, struct ws_socket *sock, LPWSABUF bufs, DWORD c
             if (rest != stack) HeapFree(GetProcessHeap(), 0, rest);
             return SOCKET_ERROR;
         }
-        /* 0 bytes: the connection was closed (or the buffers have no room at all). */
-        if (!got) break;
+        /* 0 bytes: the connection was closed (or the buffers have no room at all), or reset. */
+        if (!got) {
+            if (!total && index < count && reset_seen(s, sock)) {
+                *err = WSAECONNRESET;
+                if (rest != stack) HeapFree(GetProcessHeap(), 0, rest);
+                return SOCKET_ERROR;
+            }
+            break;
+        }
         total += got;
         /* Step past what was filled, and past zero-length buffers. */
         while (index < count && got >= rest[index].len) got -= rest[index++].len;
@@ -219,13 +230,13 @@ int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, 
         .buffers = (ULONG_PTR)bufs,
     };
     (void)thread;
+    if (sock && (sock->flags & WS_SOCK_RESET)) {
+        *err = WSAECONNRESET;
+        return SOCKET_ERROR;
+    }
     if (*flags & MSG_WAITALL) return recv_waitall(s, sock, bufs, count, received, flags, ov, err);
     if (unbound_datagram(s, sock)) {
         *err = WSAEINVAL;
-        return SOCKET_ERROR;
-    }
-    if (sock && (sock->flags & WS_SOCK_RESET)) {
-        *err = WSAECONNRESET;
         return SOCKET_ERROR;
     }
     if (!afd_transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), NULL, 0, received, ov, routine,

@@ -66,6 +66,7 @@ struct notify_entry {
                                 FD_ROUTING_INTERFACE_CHANGE not yet enumerated */
     bool close_posted;       /* FD_CLOSE was posted for the socket */
     unsigned int generation; /* bumped each time the entry starts serving a socket */
+    LONG slot_generation;    /* the socket table's generation of the socket it serves */
     IO_STATUS_BLOCK address_io;
     /* SIO_ROUTING_INTERFACE_CHANGE: the destination, and the source address (or the error) the
        route to it had when armed */
@@ -131,14 +132,13 @@ static NTSTATUS io_status(const IO_STATUS_BLOCK *io)
     return *(const volatile NTSTATUS *)&io->Status;
 }
 
-static void set_notify_flag(SOCKET s, bool on)
+/* The socket table's object of the socket an entry serves; NULL once that socket is gone from
+   the table or its handle value names another socket of ours (closed behind our back and the
+   value given out again). */
+static struct ws_socket *entry_socket(const struct notify_entry *e)
 {
-    struct ws_socket *sock = sock_table_find(s);
-    if (!sock) return;
-    if (on)
-        InterlockedOr(&sock->flags, WS_SOCK_NOTIFY);
-    else
-        InterlockedAnd(&sock->flags, ~WS_SOCK_NOTIFY);
+    struct ws_socket *sock = sock_table_known(e->s);
+    return sock && sock->generation == e->slot_generation ? sock : NULL;
 }
 
 static struct notify_entry *find_entry(SOCKET s, struct notifier **owner)
@@ -260,17 +260,17 @@ static void issue_address_request(struct notify_entry *e)
    lock held. */
 static void retire(struct notifier *n, struct notify_entry *e)
 {
-    SOCKET s = e->s;
     IO_STATUS_BLOCK io;
 
-    if (e->address_pending) NtCancelIoFileEx((HANDLE)s, &e->address_io, &io);
+    if (e->address_pending) NtCancelIoFileEx((HANDLE)e->s, &e->address_io, &io);
     if (e->user_event) CloseHandle(e->user_event);
     e->user_event = NULL;
+    struct ws_socket *sock = entry_socket(e);
+    if (sock) InterlockedAnd(&sock->flags, ~WS_SOCK_NOTIFY);
     e->s = INVALID_SOCKET;
     e->retired = true;
     n->live--;
     n->poll_stale = true;
-    set_notify_flag(s, false);
     SetEvent(n->wake);
 }
 
@@ -285,26 +285,23 @@ static bool still_a_socket(SOCKET s)
 }
 
 /*
- * The socket of an entry was closed without closesocket: post FD_CLOSE if the socket is selected
- * for it and has not had it, and end the entry. If the handle value already names a socket
- * again, which the program may have selected meanwhile (the entry then serves it), the poll is
- * only made again. Called with the lock held.
+ * The socket of an entry was closed without closesocket (the close poll said so, or its handle
+ * value now names something else): post FD_CLOSE if the socket is selected for it and has not
+ * had it, and end the entry. Called with the lock held.
  */
 static void closed_elsewhere(struct notifier *n, struct notify_entry *e)
 {
     SOCKET s = e->s;
-    struct ws_socket *sock;
-    if (still_a_socket(s)) {
-        n->poll_stale = true;
-        return;
-    }
+    struct ws_socket *sock = entry_socket(e);
+    LONG generation = e->slot_generation;
+
     if (e->window && (e->events & FD_CLOSE) && !e->close_posted && ws_started())
         ws_post_message(e->window, e->message, (WPARAM)s, WSAMAKESELECTREPLY(FD_CLOSE, 0));
     retire(n, e);
     /* The socket table still holds the closed handle: free its slot, so that nothing (the final
-       WSACleanup's close pass) closes whatever the value names next. */
-    if ((sock = sock_table_find(s)) && sock->handle == s && !still_a_socket(s))
-        sock_table_remove(sock);
+       WSACleanup's close pass) closes whatever the value names next. A slot claimed again
+       meanwhile is another socket's and stays. */
+    if (sock) sock_table_remove_stale(sock, generation);
 }
 
 /* The request could not be made: a handle it names is closed. End the entries of the handles
@@ -313,7 +310,8 @@ static void probe_closed(struct notifier *n)
 {
     for (int i = 0; i < NOTIFY_SOCKETS; i++) {
         struct notify_entry *e = &n->entries[i];
-        if (e->s != INVALID_SOCKET && !e->retired && !still_a_socket(e->s)) closed_elsewhere(n, e);
+        if (e->s != INVALID_SOCKET && !e->retired && (!entry_socket(e) || !still_a_socket(e->s)))
+            closed_elsewhere(n, e);
     }
 }
 
@@ -366,7 +364,16 @@ static void refresh_close_poll(struct notifier *n)
     n->poll_stale = false;
     for (int i = 0; i < NOTIFY_SOCKETS; i++) {
         struct notify_entry *e = &n->entries[i];
-        if (e->s == INVALID_SOCKET || e->retired) continue;
+        /* Only a selection that posts FD_CLOSE needs to hear of a close behind our back: every
+           entry in the poll costs the wineserver a look on each event of any socket. */
+        if (e->s == INVALID_SOCKET || e->retired || !e->window || !(e->events & FD_CLOSE))
+            continue;
+        /* Closed behind our back while no poll was pending, and the value already given to
+           another socket of ours: a poll now would watch that one. */
+        if (!entry_socket(e)) {
+            closed_elsewhere(n, e);
+            continue;
+        }
         n->poll.entries[count].socket = (ULONGLONG)e->s;
         n->poll.entries[count].events = AFD_POLL_CLOSE;
         n->poll.entries[count].status = 0;
@@ -568,6 +575,8 @@ static struct notify_entry *free_slot(struct notifier **owner)
         if (!(n = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*n)))) return NULL;
         for (int i = 0; i < NOTIFY_SOCKETS; i++) n->entries[i].s = INVALID_SOCKET;
         if (!start_notifier(n)) {
+            if (n->anchor) NtClose(n->anchor);
+            if (n->poll_done) CloseHandle(n->poll_done);
             HeapFree(GetProcessHeap(), 0, n);
             return NULL;
         }
@@ -587,7 +596,12 @@ static struct notify_entry *claim_entry(SOCKET s, struct notifier **owner, bool 
     struct notify_entry *e;
 
     *added = false;
-    if ((e = find_entry(s, owner))) return e;
+    if ((e = find_entry(s, owner))) {
+        /* The entry of an earlier socket with this handle value, closed behind our back before
+           the close poll told us: end it as that close, and serve the new socket afresh. */
+        if (entry_socket(e)) return e;
+        closed_elsewhere(*owner, e);
+    }
     if (!(e = free_slot(owner))) return NULL;
     if (!(e->event = CreateEventW(NULL, FALSE, FALSE, NULL))) return NULL;
     *added = true;
@@ -597,14 +611,18 @@ static struct notify_entry *claim_entry(SOCKET s, struct notifier **owner, bool 
 /* Put a claimed entry in service. Called with the lock held. */
 static void activate(struct notifier *n, struct notify_entry *e, SOCKET s, bool added)
 {
+    struct ws_socket *sock = sock_table_known(s);
+
+    if (sock) InterlockedOr(&sock->flags, WS_SOCK_NOTIFY);
+    /* A changed selection of the socket the entry serves changes what the close poll needs. */
+    n->poll_stale = true;
+    SetEvent(n->wake);
     if (!added) return;
     e->s = s;
+    e->slot_generation = sock ? sock->generation : 0;
     e->generation++;
     e->close_posted = false;
     n->live++;
-    n->poll_stale = true;
-    set_notify_flag(s, true);
-    SetEvent(n->wake);
 }
 
 /* Give back an entry claimed for nothing: its thread never waited on it. */
@@ -721,6 +739,17 @@ int afd_notify_register_event(SOCKET s, HANDLE event, long events)
     activate(n, e, s, added);
     ReleaseSRWLockExclusive(&notify_lock);
     return 0;
+}
+
+void afd_notify_closed_behind(SOCKET s, LONG generation)
+{
+    struct notifier *n;
+    struct notify_entry *e;
+
+    if (!notifiers) return;
+    AcquireSRWLockExclusive(&notify_lock);
+    if ((e = find_entry(s, &n)) && e->slot_generation == generation) closed_elsewhere(n, e);
+    ReleaseSRWLockExclusive(&notify_lock);
 }
 
 void afd_notify_unregister(SOCKET s)
