@@ -716,9 +716,15 @@ static size_t node_struct_size(const struct ai_request *rq)
     return sizeof(ADDRINFOEXW) + sizeof(struct addrinfoex_tail);
 }
 
+/*
+ * Frees a list this file built. The free functions report nothing, so a pointer that is not
+ * such a list (unreadable, or not a block of the process heap) ends the walk instead of
+ * crashing or corrupting the heap.
+ */
 static void free_list(void *list, enum ai_shape shape)
 {
-    while (list) {
+    size_t size = shape == SHAPE_PLAIN ? sizeof(ADDRINFOW) : sizeof(ADDRINFOEXW);
+    while (list && ws_readable(list, size) && HeapValidate(GetProcessHeap(), 0, list)) {
         void *next = shape == SHAPE_PLAIN ? (void *)((ADDRINFOW *)list)->ai_next
                                           : (void *)((ADDRINFOEXW *)list)->ai_next;
         HeapFree(GetProcessHeap(), 0, list);

@@ -15,6 +15,11 @@ static int recv_common(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, L
         return ws_fail(WSAEFAULT);
     /* No buffer at all (not even an empty one) is an invalid argument. */
     if (!count) return ws_fail(WSAEINVAL);
+    /* Memory the provider reads or writes before the device sees the call. */
+    if (!ws_readable(bufs, (size_t)count * sizeof(*bufs)) ||
+        (received && !ws_writable(received, sizeof(*received))) ||
+        (ov && !ws_writable(ov, sizeof(*ov))))
+        return ws_fail(WSAEFAULT);
     /* The source address must fit, or the datagram would be consumed for nothing. */
     if (from && (!from_len || !ws_writable(from_len, sizeof(*from_len)) ||
                  *from_len < ws_sockaddr_len(sock->family) || !ws_writable(from, *from_len)))
@@ -34,6 +39,10 @@ static int send_common(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD
     struct ws_socket *sock = ws_enter(s, &err);
     if (!sock) return ws_fail(err);
     if (!ov && !sent) return ws_fail(WSAEFAULT);
+    if ((count && !ws_readable(bufs, (size_t)count * sizeof(*bufs))) ||
+        (sent && !ws_writable(sent, sizeof(*sent))) || (ov && !ws_writable(ov, sizeof(*ov))) ||
+        (to && to_len > 0 && sock->type != SOCK_STREAM && !ws_readable(to, (size_t)to_len)))
+        return ws_fail(WSAEFAULT);
     if (sock->provider->procs.lpWSPSendTo(s, bufs, count, sent, flags, to, to_len, ov, routine,
                                           NULL, &err))
         return ws_fail(err);
@@ -122,7 +131,8 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD transfe
         SetLastError(ws_started() ? WSAENOTSOCK : WSANOTINITIALISED);
         return FALSE;
     }
-    if (!transferred || !ws_writable(transferred, sizeof(*transferred)) ||
+    if (!ws_readable(ov, sizeof(*ov)) || !transferred ||
+        !ws_writable(transferred, sizeof(*transferred)) ||
         (flags && !ws_writable(flags, sizeof(*flags)))) {
         SetLastError(WSAEFAULT);
         return FALSE;

@@ -89,6 +89,7 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, D
     if (!sock) return ws_fail(err);
     /* Windows wants the byte count even for an overlapped request. */
     if (!returned || !ws_writable(returned, sizeof(*returned))) return ws_fail(WSAEFAULT);
+    if (ov && !ws_writable(ov, sizeof(*ov))) return ws_fail(WSAEFAULT);
     if (sock->provider->procs.lpWSPIoctl(s, code, in, in_len, out, out_len, returned, ov, routine,
                                          NULL, &err))
         return ws_fail(err);

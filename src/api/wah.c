@@ -79,6 +79,9 @@ static bool wah_table_valid(struct wah_table *table)
     return table && ws_readable(table, sizeof(*table)) && table->magic == WAH_TABLE_MAGIC;
 }
 
+/* The table WahReferenceContextByHandle last probed and found valid (forgotten on destroy). */
+static struct wah_table *volatile wah_last_valid;
+
 /* Rehash into twice the buckets (or the first array) when the chains grow long. Failure to grow
    is not an error: the chains just get longer. */
 static void wah_shard_grow(struct wah_shard *shard)
@@ -140,6 +143,7 @@ DWORD WINAPI WahDestroyHandleContextTable(PWAH_HANDLE_TABLE table)
 {
     if (!wah_table_valid(table)) return ERROR_INVALID_PARAMETER;
     table->magic = 0;
+    InterlockedCompareExchangePointer((void *volatile *)&wah_last_valid, NULL, table);
     for (int i = 0; i < WAH_SHARDS; i++) {
         struct wah_shard *shard = &table->shards[i];
         for (ULONG b = 0; b < shard->bucket_count; b++) {
@@ -242,8 +246,15 @@ PWAH_HANDLE_CONTEXT WINAPI WahReferenceContextByHandle(PWAH_HANDLE_TABLE table, 
     struct wah_node *node;
     PWAH_HANDLE_CONTEXT found = NULL;
 
-    /* Called on every socket call a layered provider handles: no pointer probe here. */
-    if (!table || table->magic != WAH_TABLE_MAGIC) return NULL;
+    /* Called on every socket call a layered provider handles: the table last found valid skips
+       the pointer probe; any other pointer is probed once before it is read. */
+    if (!table) return NULL;
+    if (table != wah_last_valid) {
+        if (!wah_table_valid(table)) return NULL;
+        wah_last_valid = table;
+    } else if (table->magic != WAH_TABLE_MAGIC) {
+        return NULL;
+    }
     shard = wah_shard_of(table, handle);
     EnterCriticalSection(&shard->lock);
     if (shard->bucket_count) {
