@@ -435,8 +435,8 @@ static void test_IPV6_V6ONLY_of_an_ipv4_socket_is_kept_until_it_is_bound(void **
     assert_int_equal(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&on, sizeof(on)), 0);
     assert_int_equal(bind(s, (struct sockaddr *)&addr, len), 0);
     assert_int_equal(get_dword(s, IPPROTO_IPV6, IPV6_V6ONLY, 1) & 0xff, 1);
-    assert_int_equal(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&off, sizeof(off)),
-                     SOCKET_ERROR);
+    assert_socket_error(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (char *)&off, sizeof(off)),
+                        WSAEINVAL);
     assert_int_equal(get_dword(s, IPPROTO_IPV6, IPV6_V6ONLY, 1) & 0xff, 1);
     closesocket(s);
 }
