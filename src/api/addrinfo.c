@@ -716,15 +716,29 @@ static size_t node_struct_size(const struct ai_request *rq)
     return sizeof(ADDRINFOEXW) + sizeof(struct addrinfoex_tail);
 }
 
+/* Whether NODE is a node build_list made: readable, its address stored right after the
+   structure (and the extended fields), in the same block. */
+static bool our_node(const void *node, enum ai_shape shape)
+{
+    size_t size = shape == SHAPE_PLAIN ? sizeof(ADDRINFOW) : sizeof(ADDRINFOEXW);
+    const BYTE *addr;
+
+    if (!ws_readable(node, size)) return false;
+    addr = shape == SHAPE_PLAIN ? (const BYTE *)((const ADDRINFOW *)node)->ai_addr
+                                : (const BYTE *)((const ADDRINFOEXW *)node)->ai_addr;
+    return addr == (const BYTE *)node + ((size + 7) & ~(size_t)7) ||
+           (shape == SHAPE_EX &&
+            addr == (const BYTE *)node + ((size + sizeof(struct addrinfoex_tail) + 7) & ~(size_t)7));
+}
+
 /*
  * Frees a list this file built. The free functions report nothing, so a pointer that is not
- * such a list (unreadable, or not a block of the process heap) ends the walk instead of
- * crashing or corrupting the heap.
+ * such a list (unreadable, or not a node of ours) ends the walk instead of crashing or
+ * corrupting the heap. The check needs no heap lock: it is on every freeaddrinfo.
  */
 static void free_list(void *list, enum ai_shape shape)
 {
-    size_t size = shape == SHAPE_PLAIN ? sizeof(ADDRINFOW) : sizeof(ADDRINFOEXW);
-    while (list && ws_readable(list, size) && HeapValidate(GetProcessHeap(), 0, list)) {
+    while (list && our_node(list, shape)) {
         void *next = shape == SHAPE_PLAIN ? (void *)((ADDRINFOW *)list)->ai_next
                                           : (void *)((ADDRINFOEXW *)list)->ai_next;
         HeapFree(GetProcessHeap(), 0, list);
