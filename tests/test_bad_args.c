@@ -7,8 +7,9 @@
  * seconds is recorded as a hang. The test fails listing every export and pattern that did either.
  * OPENWS2_BAD_ARGS_VERBOSE=1 in the environment lists every call's result as well.
  *
- * Two narrower sweeps follow through the same catcher: the option and control-code calls with
- * every code and too-small buffers, and a list of calls with valid arguments but one pointer.
+ * Three narrower sweeps follow through the same catcher: the option and control-code calls with
+ * every code and too-small buffers, a list of calls with valid arguments but one pointer, and
+ * calls whose arguments are valid structures with one pointer, length or count inside them bad.
  *
  * On x64 every export shares one calling convention, so each is called through one function
  * pointer type with twelve arguments, of which it reads the ones it has.
@@ -19,6 +20,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <ws2spi.h>
+#include <mswsock.h>
+#include <svcguid.h>
 #include "../include/openws2/wah.h"
 
 typedef ULONG_PTR(WINAPI *any_proc)(ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR,
@@ -1015,6 +1018,1344 @@ static void test_one_bad_pointer_among_valid_arguments_crashes_or_hangs_nothing(
     if (failures) fail_msg("%d calls crashed or hung (listed above)", failures);
 }
 
+/*
+ * Valid outer structures with one inner pointer or length made bad: each case below fills its
+ * call's arguments validly, then, for each of its fields in turn, spoils that one field three
+ * ways (a pointer NULL, 1 or the tiny buffer; a length or count 0x7FFFFFFF, 0xFFFFFFFF or
+ * 0x10001). Field -1 is the call as filled, except for calls that would change the catalog or a
+ * namespace when they succeed: those run only with a bad field, and must fail.
+ */
+#define AI_EXTENDED_BIT 0x80000000u
+
+/* The last n bytes of the readable page before the inaccessible one. */
+static void *edge(size_t n)
+{
+    return tiny + 1 - n;
+}
+
+/* An ADDRINFOEXW with the fields that AI_EXTENDED announces (ADDRINFOEX2W). */
+struct addrinfoex2 {
+    ADDRINFOEXW ex;
+    int ai_version;
+    PWSTR ai_fqdn;
+};
+
+static struct nest {
+    char data[3][64];
+    WSABUF bufs[3];
+    char control[64];
+    WSAMSG msg;
+    struct sockaddr_in addr, addr2, from;
+    int from_len, local_len, remote_len;
+    DWORD bytes, flags, len;
+    WSAOVERLAPPED ov;
+    TRANSMIT_PACKETS_ELEMENT packets[2];
+    TRANSMIT_FILE_BUFFERS tfb;
+    char accept_buf[256];
+    struct sockaddr *local, *remote;
+    struct sockaddr_in local_addr, remote_addr;
+    fd_set fds;
+    WSAPOLLFD poll[2];
+    WSANETWORKEVENTS net;
+    HANDLE events[2];
+    ADDRINFOA ai;
+    ADDRINFOW aiw;
+    struct addrinfoex2 aix;
+    void *res;
+    char host[64], serv[64];
+    WCHAR whost[64], wserv[64];
+    WSAPROTOCOL_INFOA pia;
+    WSAPROTOCOL_INFOW piw;
+    WSAQUERYSETW q; /* the A form has the same layout */
+    GUID guid;
+    AFPROTOCOLS afp[1];
+    CSADDR_INFO csa;
+    BLOB blob;
+    char blob_data[16];
+    WSASERVICECLASSINFOW sc;
+    WSANSCLASSINFOW ns;
+    DWORD value;
+    HANDLE lookup;
+    struct {
+        SOCKET_ADDRESS_LIST list;
+        SOCKET_ADDRESS more;
+    } addrs;
+    struct timeval tv;
+    struct ip_mreq mreq;
+    struct ip_mreq_source mreq_source;
+    struct ipv6_mreq mreq6;
+    GROUP_REQ group;
+    int protocols[2];
+    char big[16384];
+    unsigned char in6[16];
+} nest;
+
+static USHORT nest_sink_port;
+static WSAPROTOCOL_INFOA tcp_info_a;
+static WSAPROTOCOL_INFOW tcp_info_w;
+
+enum nest_after {
+    AFTER_NOTHING,
+    AFTER_SOCKET,
+    AFTER_ADDRINFO,
+    AFTER_ADDRINFOW,
+    AFTER_ADDRINFOEX,
+    AFTER_LOOKUP,
+    AFTER_CLASS,
+    AFTER_PROVIDER
+};
+
+struct nest_case {
+    const char *name;
+    bool extension; /* a pointer from SIO_GET_EXTENSION_FUNCTION_POINTER */
+    bool bad_only;  /* a call that must not succeed: no run with valid arguments */
+    enum nest_after after;
+    /* Fills args with field `field` spoiled by `bad` (pointers) or `huge` (lengths);
+       false when the case has no such field. */
+    bool (*fill)(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *args, struct made *m);
+};
+
+/* A bound non-blocking UDP socket with a datagram of 4 bytes waiting. */
+static SOCKET udp_with_data(struct made *m)
+{
+    SOCKET s = resolve(K_UDP, m, 0), from = made_socket(m, socket(AF_INET, SOCK_DGRAM, 0));
+    struct sockaddr_in to;
+    int len = sizeof(to);
+    assert_int_equal(getsockname(s, (struct sockaddr *)&to, &len), 0);
+    assert_int_equal(sendto(from, "data", 4, 0, (struct sockaddr *)&to, len), 4);
+    Sleep(1);
+    return s;
+}
+
+/* A loopback listener of m's; its address in nest.addr. */
+static SOCKET nest_listener(struct made *m)
+{
+    struct sockaddr_storage addr;
+    int len;
+    SOCKET l = made_socket(m, ws_test_listener(AF_INET, &addr, &len));
+    memcpy(&nest.addr, &addr, sizeof(nest.addr));
+    return l;
+}
+
+static void sink_address(struct sockaddr_in *a)
+{
+    a->sin_family = AF_INET;
+    a->sin_port = nest_sink_port;
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+}
+
+/* Three WSABUFs of `each` bytes; fields 0 and 1 spoil the middle one. */
+static void fill_bufs(DWORD each, int field, ULONG_PTR bad, DWORD huge)
+{
+    for (int i = 0; i < 3; i++) {
+        nest.bufs[i].buf = nest.data[i];
+        nest.bufs[i].len = each;
+        memcpy(nest.data[i], "abcd", 4);
+    }
+    if (field == 0) nest.bufs[1].buf = (char *)bad;
+    if (field == 1) nest.bufs[1].len = huge;
+}
+
+static bool fill_msg(bool receive, int field, ULONG_PTR bad, DWORD huge)
+{
+    fill_bufs(receive ? 2 : 4, field, bad, huge);
+    if (receive)
+        nest.msg.name = (struct sockaddr *)&nest.from;
+    else
+        sink_address(&nest.addr), nest.msg.name = (struct sockaddr *)&nest.addr;
+    nest.msg.namelen = sizeof(struct sockaddr_in);
+    nest.msg.lpBuffers = nest.bufs;
+    nest.msg.dwBufferCount = 3;
+    switch (field) {
+    case -1:
+    case 0:
+    case 1: break;
+    case 2: nest.msg.name = (struct sockaddr *)bad; break;
+    case 3: nest.msg.namelen = (int)huge; break;
+    case 4: nest.msg.lpBuffers = (WSABUF *)bad; break;
+    case 5: nest.msg.dwBufferCount = huge; break;
+    case 6: nest.msg.Control.buf = (char *)bad, nest.msg.Control.len = 16; break;
+    case 7: nest.msg.Control.buf = nest.control, nest.msg.Control.len = huge; break;
+    case 8:
+        nest.msg.lpBuffers = edge(sizeof(WSABUF));
+        *(WSABUF *)edge(sizeof(WSABUF)) = nest.bufs[0];
+        break;
+    case 9: nest.msg.namelen = 1; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSASendMsg(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    a[0] = resolve(K_UDP, m, 0);
+    a[1] = (ULONG_PTR)&nest.msg;
+    a[3] = (ULONG_PTR)&nest.bytes;
+    return fill_msg(false, field, bad, huge);
+}
+
+static bool nest_WSARecvMsg(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    a[0] = udp_with_data(m);
+    a[1] = (ULONG_PTR)&nest.msg;
+    a[2] = (ULONG_PTR)&nest.bytes;
+    return fill_msg(true, field, bad, huge);
+}
+
+/* WSASend and WSARecv: the buffer array, its count. */
+static bool nest_WSASend(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    fill_bufs(4, field, bad, huge);
+    a[0] = resolve(K_CONN, m, 0);
+    a[1] = (ULONG_PTR)nest.bufs;
+    a[2] = field == 2 ? huge : 3;
+    a[3] = (ULONG_PTR)&nest.bytes;
+    return field < 3;
+}
+
+static bool nest_WSARecv(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    fill_bufs(2, field, bad, huge);
+    a[0] = resolve(K_CONN, m, 0);
+    Sleep(1);
+    a[1] = (ULONG_PTR)nest.bufs;
+    a[2] = field == 2 ? huge : 3;
+    a[3] = (ULONG_PTR)&nest.bytes;
+    a[4] = (ULONG_PTR)&nest.flags;
+    return field < 3;
+}
+
+static bool nest_WSASendTo(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    fill_bufs(4, field, bad, huge);
+    sink_address(&nest.addr);
+    a[0] = resolve(K_UDP, m, 0);
+    a[1] = (ULONG_PTR)nest.bufs;
+    a[2] = field == 2 ? huge : 3;
+    a[3] = (ULONG_PTR)&nest.bytes;
+    a[5] = (ULONG_PTR)&nest.addr;
+    a[6] = field == 3 ? huge : sizeof(nest.addr);
+    if (field == 4) nest.addr.sin_family = (USHORT)huge;
+    return field < 5;
+}
+
+static bool nest_WSARecvFrom(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    fill_bufs(2, field, bad, huge);
+    nest.from_len = sizeof(nest.from);
+    a[0] = udp_with_data(m);
+    a[1] = (ULONG_PTR)nest.bufs;
+    a[2] = field == 2 ? huge : 3;
+    a[3] = (ULONG_PTR)&nest.bytes;
+    a[4] = (ULONG_PTR)&nest.flags;
+    a[5] = field == 3 ? bad : (ULONG_PTR)&nest.from;
+    a[6] = field == 4 ? bad : (ULONG_PTR)&nest.from_len;
+    if (field == 5) nest.from_len = (int)huge, a[5] = (ULONG_PTR)edge(sizeof(nest.from) / 2);
+    if (field == 6) nest.from_len = 1;
+    return field < 7;
+}
+
+static bool nest_TransmitPackets(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    for (int i = 0; i < 2; i++) {
+        nest.packets[i].dwElFlags = TP_ELEMENT_MEMORY;
+        nest.packets[i].cLength = 4;
+        nest.packets[i].pBuffer = nest.data[i];
+    }
+    a[0] = resolve(K_CONN, m, 0);
+    a[1] = (ULONG_PTR)nest.packets;
+    a[2] = 2;
+    switch (field) {
+    case -1: break;
+    case 0: nest.packets[1].pBuffer = (void *)bad; break;
+    case 1: nest.packets[1].cLength = huge; break;
+    case 2:
+        nest.packets[1].dwElFlags = TP_ELEMENT_FILE;
+        nest.packets[1].hFile = (HANDLE)bad;
+        nest.packets[1].nFileOffset.QuadPart = 0;
+        break;
+    case 3:
+        nest.packets[1].dwElFlags = TP_ELEMENT_FILE;
+        nest.packets[1].hFile = INVALID_HANDLE_VALUE;
+        nest.packets[1].cLength = huge;
+        break;
+    case 4: nest.packets[1].dwElFlags = huge; break;
+    case 5: a[2] = huge; break;
+    case 6: a[1] = bad; break;
+    case 7:
+        a[1] = (ULONG_PTR)edge(sizeof(nest.packets[0]));
+        memcpy(edge(sizeof(nest.packets[0])), &nest.packets[0], sizeof(nest.packets[0]));
+        break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_TransmitFile(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    nest.tfb.Head = nest.data[0];
+    nest.tfb.HeadLength = 4;
+    nest.tfb.Tail = nest.data[1];
+    nest.tfb.TailLength = 4;
+    a[0] = resolve(K_CONN, m, 0);
+    a[5] = (ULONG_PTR)&nest.tfb;
+    switch (field) {
+    case -1: break;
+    case 0: nest.tfb.Head = (void *)bad; break;
+    case 1: nest.tfb.HeadLength = huge; break;
+    case 2: nest.tfb.Tail = (void *)bad; break;
+    case 3: nest.tfb.TailLength = huge; break;
+    case 4: a[5] = (ULONG_PTR)edge(sizeof(void *)); break;
+    case 5: a[1] = bad == 0 ? (ULONG_PTR)INVALID_HANDLE_VALUE : bad; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_AcceptEx(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    DWORD each = sizeof(struct sockaddr_in) + 16;
+    a[0] = nest_listener(m);
+    a[1] = made_socket(m, socket(AF_INET, SOCK_STREAM, 0));
+    made_socket(m, socket(AF_INET, SOCK_STREAM, 0));
+    assert_int_equal(
+        connect(m->sockets[m->count - 1], (struct sockaddr *)&nest.addr, sizeof(nest.addr)), 0);
+    nest.ov.hEvent = (HANDLE)resolve(K_EVENT, m, 0);
+    a[2] = (ULONG_PTR)nest.accept_buf;
+    a[3] = 0;
+    a[4] = each;
+    a[5] = each;
+    a[6] = (ULONG_PTR)&nest.bytes;
+    a[7] = (ULONG_PTR)&nest.ov;
+    switch (field) {
+    case -1: break;
+    case 0: a[2] = bad; break;
+    case 1: a[3] = huge; break;
+    case 2: a[4] = huge; break;
+    case 3: a[5] = huge; break;
+    case 4: a[2] = (ULONG_PTR)edge(each); break;
+    case 5: a[4] = 1; break;
+    case 6: a[3] = 64, a[2] = (ULONG_PTR)edge(2 * each); break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_ConnectEx(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    struct sockaddr_in any = {.sin_family = AF_INET};
+    nest_listener(m);
+    a[0] = made_socket(m, socket(AF_INET, SOCK_STREAM, 0));
+    assert_int_equal(bind(a[0], (struct sockaddr *)&any, sizeof(any)), 0);
+    nest.ov.hEvent = (HANDLE)resolve(K_EVENT, m, 0);
+    a[1] = (ULONG_PTR)&nest.addr;
+    a[2] = sizeof(nest.addr);
+    a[3] = (ULONG_PTR)nest.data[0];
+    a[4] = 4;
+    a[5] = (ULONG_PTR)&nest.bytes;
+    a[6] = (ULONG_PTR)&nest.ov;
+    switch (field) {
+    case -1: break;
+    case 0: a[1] = bad; break;
+    case 1: a[2] = huge; break;
+    case 2: a[3] = bad; break;
+    case 3: a[4] = huge; break;
+    case 4: a[1] = (ULONG_PTR)edge(4); break;
+    case 5: nest.addr.sin_family = (USHORT)huge; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_GetAcceptExSockaddrs(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                      struct made *m)
+{
+    DWORD each = sizeof(struct sockaddr_in) + 16;
+    (void)m;
+    a[0] = (ULONG_PTR)nest.accept_buf;
+    a[1] = 0;
+    a[2] = each;
+    a[3] = each;
+    a[4] = (ULONG_PTR)&nest.local;
+    a[5] = (ULONG_PTR)&nest.local_len;
+    a[6] = (ULONG_PTR)&nest.remote;
+    a[7] = (ULONG_PTR)&nest.remote_len;
+    switch (field) {
+    case -1: break;
+    case 0: a[0] = bad; break;
+    case 1: a[1] = huge; break;
+    case 2: a[2] = huge; break;
+    case 3: a[3] = huge; break;
+    case 4: a[4] = bad; break;
+    case 5: a[5] = bad; break;
+    case 6: a[6] = bad; break;
+    case 7: a[7] = bad; break;
+    case 8: a[0] = (ULONG_PTR)edge(each); break;
+    case 9: memset(nest.accept_buf, 0xFF, sizeof(nest.accept_buf)); break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_select(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    fd_set *at_edge = edge(sizeof(u_int) + 4 + sizeof(SOCKET)); /* fd_count, padding, one */
+    (void)bad;
+    nest.fds.fd_count = 1;
+    nest.fds.fd_array[0] = resolve(K_UDP, m, 0);
+    a[1] = (ULONG_PTR)&nest.fds;
+    a[4] = (ULONG_PTR)&nest.tv;
+    switch (field) {
+    case -1: break;
+    case 0: nest.fds.fd_count = huge; break;
+    case 1: nest.fds.fd_count = FD_SETSIZE + 1; break;
+    case 2: nest.fds.fd_array[0] = huge; break;
+    case 3:
+        at_edge->fd_count = 2;
+        at_edge->fd_array[0] = nest.fds.fd_array[0];
+        a[1] = (ULONG_PTR)at_edge;
+        break;
+    case 4: a[3] = a[1], a[1] = 0, nest.fds.fd_count = huge; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSAPoll(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    WSAPOLLFD *at_edge = edge(sizeof(WSAPOLLFD));
+    (void)bad;
+    nest.poll[0].fd = resolve(K_UDP, m, 0);
+    nest.poll[0].events = POLLRDNORM;
+    a[0] = (ULONG_PTR)nest.poll;
+    a[1] = 1;
+    switch (field) {
+    case -1: break;
+    case 0: a[1] = huge; break;
+    case 1: *at_edge = nest.poll[0], a[0] = (ULONG_PTR)at_edge, a[1] = 2; break;
+    case 2: *at_edge = nest.poll[0], a[0] = (ULONG_PTR)at_edge, a[1] = huge; break;
+    case 3: nest.poll[0].fd = huge; break;
+    case 4: nest.poll[0].events = (SHORT)huge; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSAEnumNetworkEvents(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                      struct made *m)
+{
+    (void)bad, (void)huge;
+    a[0] = resolve(K_CONN, m, 0);
+    a[1] = resolve(K_EVENT, m, 0);
+    assert_int_equal(WSAEventSelect(a[0], (HANDLE)a[1], FD_READ), 0);
+    a[2] = (ULONG_PTR)&nest.net;
+    if (field == 0) a[2] = (ULONG_PTR)edge(sizeof(nest.net) - 8);
+    return field < 1;
+}
+
+static bool nest_WSAWaitForMultipleEvents(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                          struct made *m)
+{
+    HANDLE *at_edge = edge(sizeof(HANDLE));
+    nest.events[0] = (HANDLE)resolve(K_EVENT, m, 0);
+    nest.events[1] = nest.events[0];
+    a[0] = 2;
+    a[1] = (ULONG_PTR)nest.events;
+    switch (field) {
+    case -1: break;
+    case 0: a[0] = huge; break;
+    case 1: *at_edge = nest.events[0], a[1] = (ULONG_PTR)at_edge; break;
+    case 2: nest.events[1] = (HANDLE)bad; break;
+    case 3: nest.events[0] = (HANDLE)(ULONG_PTR)huge; break;
+    default: return false;
+    }
+    return true;
+}
+
+/* getaddrinfo and GetAddrInfoW share the hints' layout. */
+static bool fill_hints(ADDRINFOA *h, int field, ULONG_PTR bad, DWORD huge)
+{
+    h->ai_flags = AI_NUMERICHOST;
+    h->ai_family = AF_INET;
+    switch (field) {
+    case -1: break;
+    case 0: h->ai_addr = (struct sockaddr *)bad; break;
+    case 1: h->ai_canonname = (char *)bad; break;
+    case 2: h->ai_next = (ADDRINFOA *)bad; break;
+    case 3: h->ai_addrlen = huge; break;
+    case 4: h->ai_flags = (int)huge; break;
+    case 5: h->ai_family = (int)huge; break;
+    case 6: h->ai_socktype = (int)huge; break;
+    case 7: h->ai_protocol = (int)huge; break;
+    case 8: h->ai_flags = (int)(huge | AI_EXTENDED_BIT); break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_getaddrinfo(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    strcpy(nest.host, "127.0.0.1");
+    strcpy(nest.serv, "80");
+    a[0] = (ULONG_PTR)nest.host;
+    a[1] = (ULONG_PTR)nest.serv;
+    a[2] = (ULONG_PTR)&nest.ai;
+    a[3] = (ULONG_PTR)&nest.res;
+    return fill_hints(&nest.ai, field, bad, huge);
+}
+
+static bool nest_GetAddrInfoW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    wcscpy(nest.whost, L"127.0.0.1");
+    wcscpy(nest.wserv, L"80");
+    a[0] = (ULONG_PTR)nest.whost;
+    a[1] = (ULONG_PTR)nest.wserv;
+    a[2] = (ULONG_PTR)&nest.aiw;
+    a[3] = (ULONG_PTR)&nest.res;
+    return fill_hints((ADDRINFOA *)&nest.aiw, field, bad, huge);
+}
+
+static bool fill_hints_ex(int field, ULONG_PTR bad, DWORD huge)
+{
+    ADDRINFOEXW *h = &nest.aix.ex;
+    if (field < 9) return fill_hints((ADDRINFOA *)h, field, bad, huge);
+    h->ai_flags = AI_NUMERICHOST;
+    h->ai_family = AF_INET;
+    switch (field) {
+    case 9: h->ai_blob = (void *)bad, h->ai_bloblen = 16; break;
+    case 10: h->ai_blob = nest.blob_data, h->ai_bloblen = huge; break;
+    case 11: h->ai_provider = (GUID *)bad; break;
+    case 12: h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = (int)huge; break;
+    case 13:
+        h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 2, nest.aix.ai_fqdn = (PWSTR)bad;
+        break;
+    case 14: h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 4; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_GetAddrInfoExA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    strcpy(nest.host, "127.0.0.1");
+    strcpy(nest.serv, "80");
+    a[0] = (ULONG_PTR)nest.host;
+    a[1] = (ULONG_PTR)nest.serv;
+    a[2] = NS_ALL;
+    a[4] = (ULONG_PTR)&nest.aix;
+    a[5] = (ULONG_PTR)&nest.res;
+    if (field == 15) {
+        fill_hints_ex(-1, bad, huge);
+        a[3] = bad ? bad : 1;
+        return true;
+    }
+    return fill_hints_ex(field, bad, huge);
+}
+
+static bool nest_GetAddrInfoExW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    bool more = nest_GetAddrInfoExA(field, bad, huge, a, m);
+    wcscpy(nest.whost, L"127.0.0.1");
+    wcscpy(nest.wserv, L"80");
+    a[0] = (ULONG_PTR)nest.whost;
+    a[1] = (ULONG_PTR)nest.wserv;
+    return more;
+}
+
+static bool fill_nameinfo(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
+{
+    DWORD chars = wide ? ARRAYSIZE(nest.whost) : sizeof(nest.host);
+    struct sockaddr_in *at_edge = edge(2);
+    nest.addr.sin_family = AF_INET;
+    nest.addr.sin_port = htons(80);
+    nest.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a[0] = (ULONG_PTR)&nest.addr;
+    a[1] = sizeof(nest.addr);
+    a[2] = wide ? (ULONG_PTR)nest.whost : (ULONG_PTR)nest.host;
+    a[3] = chars;
+    a[4] = wide ? (ULONG_PTR)nest.wserv : (ULONG_PTR)nest.serv;
+    a[5] = chars;
+    a[6] = NI_NUMERICHOST | NI_NUMERICSERV;
+    switch (field) {
+    case -1: break;
+    case 0: a[1] = 2; break;
+    case 1: at_edge->sin_family = AF_INET, a[0] = (ULONG_PTR)at_edge; break;
+    case 2: nest.addr.sin_family = (USHORT)huge; break;
+    case 3: a[1] = huge; break;
+    case 4: a[2] = bad; break;
+    case 5: a[4] = bad; break;
+    case 6: a[2] = (ULONG_PTR)edge(4), a[3] = huge; break;
+    case 7: a[4] = (ULONG_PTR)edge(2), a[5] = huge; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_getnameinfo(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    return fill_nameinfo(false, field, bad, huge, a);
+}
+
+static bool nest_GetNameInfoW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    return fill_nameinfo(true, field, bad, huge, a);
+}
+
+static bool nest_inet_pton(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)bad, (void)m;
+    strcpy(nest.host, "127.0.0.1");
+    a[0] = AF_INET;
+    a[1] = (ULONG_PTR)nest.host;
+    a[2] = (ULONG_PTR)nest.in6;
+    switch (field) {
+    case -1: break;
+    case 0: memcpy(edge(4), "1.2.", 4), a[1] = (ULONG_PTR)edge(4); break;
+    case 1: a[0] = huge; break;
+    case 2: strcpy(nest.host, "::1"), a[0] = AF_INET6, a[2] = (ULONG_PTR)edge(4); break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_InetPtonW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)bad, (void)m;
+    wcscpy(nest.whost, L"127.0.0.1");
+    a[0] = AF_INET;
+    a[1] = (ULONG_PTR)nest.whost;
+    a[2] = (ULONG_PTR)nest.in6;
+    switch (field) {
+    case -1: break;
+    case 0: memcpy(edge(8), L"1.2.", 8), a[1] = (ULONG_PTR)edge(8); break;
+    case 1: a[0] = huge; break;
+    case 2: wcscpy(nest.whost, L"::1"), a[0] = AF_INET6, a[2] = (ULONG_PTR)edge(4); break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool fill_ntop(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
+{
+    (void)bad;
+    memset(nest.in6, 0, sizeof(nest.in6));
+    nest.in6[15] = 1;
+    a[0] = AF_INET6;
+    a[1] = (ULONG_PTR)nest.in6;
+    a[2] = wide ? (ULONG_PTR)nest.whost : (ULONG_PTR)nest.host;
+    a[3] = 46;
+    switch (field) {
+    case -1: break;
+    case 0: a[1] = (ULONG_PTR)edge(4); break;
+    case 1: a[2] = (ULONG_PTR)edge(2), a[3] = huge; break;
+    case 2: a[0] = huge; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_inet_ntop(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    return fill_ntop(false, field, bad, huge, a);
+}
+
+static bool nest_InetNtopW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    return fill_ntop(true, field, bad, huge, a);
+}
+
+/* A protocol entry full of garbage, or the TCP one with its chain length spoiled. */
+static void *spoiled_info(bool wide, int which, DWORD huge)
+{
+    if (wide) {
+        nest.piw = tcp_info_w;
+        if (which == 0) nest.piw.ProtocolChain.ChainLen = (int)huge;
+        if (which == 1) memset(&nest.piw, 0xFF, sizeof(nest.piw));
+        return &nest.piw;
+    }
+    nest.pia = tcp_info_a;
+    if (which == 0) nest.pia.ProtocolChain.ChainLen = (int)huge;
+    if (which == 1) memset(&nest.pia, 0xFF, sizeof(nest.pia));
+    return &nest.pia;
+}
+
+static bool fill_string_to_address(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
+{
+    strcpy(nest.host, "127.0.0.1");
+    wcscpy(nest.whost, L"127.0.0.1");
+    nest.from_len = sizeof(nest.from);
+    a[0] = wide ? (ULONG_PTR)nest.whost : (ULONG_PTR)nest.host;
+    a[1] = AF_INET;
+    a[3] = (ULONG_PTR)&nest.from;
+    a[4] = (ULONG_PTR)&nest.from_len;
+    switch (field) {
+    case -1: break;
+    case 0: a[2] = bad; break;
+    case 1: a[2] = (ULONG_PTR)spoiled_info(wide, 0, huge); break;
+    case 2: a[2] = (ULONG_PTR)spoiled_info(wide, 1, huge); break;
+    case 3: a[2] = (ULONG_PTR)edge(16); break;
+    case 4: nest.from_len = (int)huge, a[3] = (ULONG_PTR)edge(4); break;
+    case 5: nest.from_len = 1; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSAStringToAddressA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                     struct made *m)
+{
+    (void)m;
+    return fill_string_to_address(false, field, bad, huge, a);
+}
+
+static bool nest_WSAStringToAddressW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                     struct made *m)
+{
+    (void)m;
+    return fill_string_to_address(true, field, bad, huge, a);
+}
+
+static bool fill_address_to_string(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
+{
+    nest.addr.sin_family = AF_INET;
+    nest.addr.sin_port = htons(80);
+    nest.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    nest.len = 64;
+    a[0] = (ULONG_PTR)&nest.addr;
+    a[1] = sizeof(nest.addr);
+    a[3] = wide ? (ULONG_PTR)nest.whost : (ULONG_PTR)nest.host;
+    a[4] = (ULONG_PTR)&nest.len;
+    switch (field) {
+    case -1: break;
+    case 0: a[2] = bad; break;
+    case 1: a[2] = (ULONG_PTR)spoiled_info(wide, 0, huge); break;
+    case 2: a[2] = (ULONG_PTR)spoiled_info(wide, 1, huge); break;
+    case 3: a[2] = (ULONG_PTR)edge(16); break;
+    case 4: a[1] = huge, a[0] = (ULONG_PTR)memcpy(edge(16), &nest.addr, 16); break;
+    case 5: nest.len = huge, a[3] = (ULONG_PTR)edge(4); break;
+    case 6: nest.addr.sin_family = (USHORT)huge; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSAAddressToStringA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                     struct made *m)
+{
+    (void)m;
+    return fill_address_to_string(false, field, bad, huge, a);
+}
+
+static bool nest_WSAAddressToStringW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                     struct made *m)
+{
+    (void)m;
+    return fill_address_to_string(true, field, bad, huge, a);
+}
+
+/* A query set for the local host's name (no lookup leaves the machine), one field spoiled.
+   The A and W forms share the layout; strings are narrow or wide as asked. */
+static bool fill_query(bool wide, int field, ULONG_PTR bad, DWORD huge)
+{
+    static const GUID hostname = SVCID_HOSTNAME;
+    WSAQUERYSETW *q = &nest.q;
+    nest.guid = hostname;
+    q->dwSize = sizeof(*q);
+    q->lpServiceClassId = &nest.guid;
+    q->dwNameSpace = NS_ALL;
+    nest.afp[0].iAddressFamily = AF_INET;
+    nest.afp[0].iProtocol = IPPROTO_TCP;
+    sink_address(&nest.addr);
+    nest.csa.LocalAddr.lpSockaddr = (struct sockaddr *)&nest.addr;
+    nest.csa.LocalAddr.iSockaddrLength = sizeof(nest.addr);
+    nest.blob.cbSize = sizeof(nest.blob_data);
+    nest.blob.pBlobData = (BYTE *)nest.blob_data;
+    switch (field) {
+    case -1: break;
+    case 0: q->lpServiceClassId = (GUID *)bad; break;
+    case 1: q->lpszServiceInstanceName = (WCHAR *)bad; break;
+    case 2: q->lpafpProtocols = (AFPROTOCOLS *)bad, q->dwNumberOfProtocols = 1; break;
+    case 3: q->lpafpProtocols = nest.afp, q->dwNumberOfProtocols = huge; break;
+    case 4: q->lpcsaBuffer = (CSADDR_INFO *)bad, q->dwNumberOfCsAddrs = 1; break;
+    case 5: q->lpcsaBuffer = &nest.csa, q->dwNumberOfCsAddrs = huge; break;
+    case 6: q->lpBlob = (BLOB *)bad; break;
+    case 7: q->lpBlob = &nest.blob, nest.blob.pBlobData = (BYTE *)bad; break;
+    case 8: q->lpBlob = &nest.blob, nest.blob.cbSize = huge; break;
+    case 9: q->lpNSProviderId = (GUID *)bad; break;
+    case 10: q->lpVersion = (WSAVERSION *)bad; break;
+    case 11: q->lpszContext = (WCHAR *)bad; break;
+    case 12: q->lpszQueryString = (WCHAR *)bad; break;
+    case 13: q->dwSize = huge; break;
+    case 14: q->lpszComment = (WCHAR *)bad; break;
+    case 15:
+        q->lpcsaBuffer = &nest.csa, q->dwNumberOfCsAddrs = 1,
+        nest.csa.LocalAddr.lpSockaddr = (struct sockaddr *)bad;
+        break;
+    case 16:
+        q->lpszServiceInstanceName =
+            wide ? (WCHAR *)memcpy(edge(4), L"ab", 4) : (WCHAR *)memcpy(edge(2), "ab", 2);
+        break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSALookupServiceBeginA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                        struct made *m)
+{
+    (void)m;
+    a[0] = (ULONG_PTR)&nest.q;
+    a[1] = LUP_RETURN_NAME;
+    a[2] = (ULONG_PTR)&nest.lookup;
+    if (field == 17) return fill_query(false, -1, bad, huge), a[0] = (ULONG_PTR)edge(8), true;
+    return fill_query(false, field, bad, huge);
+}
+
+static bool nest_WSALookupServiceBeginW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                        struct made *m)
+{
+    (void)m;
+    a[0] = (ULONG_PTR)&nest.q;
+    a[1] = LUP_RETURN_NAME;
+    a[2] = (ULONG_PTR)&nest.lookup;
+    if (field == 17) return fill_query(true, -1, bad, huge), a[0] = (ULONG_PTR)edge(8), true;
+    return fill_query(true, field, bad, huge);
+}
+
+static bool fill_lookup_next(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
+{
+    fill_query(wide, -1, 0, 0);
+    nest.lookup = NULL;
+    if ((wide ? WSALookupServiceBeginW(&nest.q, LUP_RETURN_NAME, &nest.lookup)
+              : WSALookupServiceBeginA((WSAQUERYSETA *)&nest.q, LUP_RETURN_NAME, &nest.lookup)))
+        fail_msg("a lookup of the host name does not begin: %d", WSAGetLastError());
+    nest.len = sizeof(nest.big);
+    a[0] = (ULONG_PTR)nest.lookup;
+    a[1] = LUP_RETURN_NAME;
+    a[2] = (ULONG_PTR)&nest.len;
+    a[3] = (ULONG_PTR)nest.big;
+    switch (field) {
+    case -1: break;
+    case 0: nest.len = 4; break;
+    case 1: a[3] = bad; break;
+    case 2: a[2] = bad; break;
+    case 3: nest.len = huge, a[3] = (ULONG_PTR)edge(64); break;
+    case 4: a[3] = (ULONG_PTR)edge(8); break;
+    default: WSALookupServiceEnd(nest.lookup); return false;
+    }
+    return true;
+}
+
+static bool nest_WSALookupServiceNextA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                       struct made *m)
+{
+    (void)m;
+    return fill_lookup_next(false, field, bad, huge, a);
+}
+
+static bool nest_WSALookupServiceNextW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                       struct made *m)
+{
+    (void)m;
+    return fill_lookup_next(true, field, bad, huge, a);
+}
+
+static bool nest_WSASetServiceA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    a[0] = (ULONG_PTR)&nest.q;
+    a[1] = RNRSERVICE_REGISTER;
+    if (field == 17) return fill_query(false, -1, bad, huge), a[0] = (ULONG_PTR)edge(8), true;
+    return fill_query(false, field, bad, huge);
+}
+
+static bool nest_WSASetServiceW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    a[0] = (ULONG_PTR)&nest.q;
+    a[1] = RNRSERVICE_REGISTER;
+    if (field == 17) return fill_query(true, -1, bad, huge), a[0] = (ULONG_PTR)edge(8), true;
+    return fill_query(true, field, bad, huge);
+}
+
+static bool fill_class(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
+{
+    static const GUID made_up = {0x6f0d1b52, 0x2c1e, 0x4f0b, {1, 2, 3, 4, 5, 6, 7, 8}};
+    nest.guid = made_up;
+    nest.value = 1;
+    nest.sc.lpServiceClassId = &nest.guid;
+    nest.sc.lpszServiceClassName = wide ? (WCHAR *)L"x" : (WCHAR *)"x";
+    nest.sc.dwCount = 1;
+    nest.sc.lpClassInfos = &nest.ns;
+    nest.ns.lpszName = wide ? (WCHAR *)L"y" : (WCHAR *)"y";
+    nest.ns.dwNameSpace = NS_DNS;
+    nest.ns.dwValueType = REG_DWORD;
+    nest.ns.dwValueSize = sizeof(nest.value);
+    nest.ns.lpValue = &nest.value;
+    a[0] = (ULONG_PTR)&nest.sc;
+    switch (field) {
+    case 0: nest.sc.lpServiceClassId = (GUID *)bad; break;
+    case 1: nest.sc.lpszServiceClassName = (WCHAR *)bad; break;
+    case 2: nest.sc.dwCount = huge; break;
+    case 3: nest.sc.lpClassInfos = (WSANSCLASSINFOW *)bad; break;
+    case 4: nest.ns.lpszName = (WCHAR *)bad; break;
+    case 5: nest.ns.lpValue = (void *)bad; break;
+    case 6: nest.ns.dwValueSize = huge; break;
+    case 7: a[0] = (ULONG_PTR)edge(8); break;
+    case 8:
+        nest.sc.dwCount = 2,
+        nest.sc.lpClassInfos = memcpy(edge(sizeof(nest.ns)), &nest.ns, sizeof(nest.ns));
+        break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSAInstallServiceClassA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                         struct made *m)
+{
+    (void)m;
+    return fill_class(false, field, bad, huge, a);
+}
+
+static bool nest_WSAInstallServiceClassW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                         struct made *m)
+{
+    (void)m;
+    return fill_class(true, field, bad, huge, a);
+}
+
+static bool fill_socket(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
+{
+    (void)bad;
+    a[0] = a[1] = a[2] = (ULONG_PTR)FROM_PROTOCOL_INFO;
+    a[3] = (ULONG_PTR)spoiled_info(wide, -1, huge);
+    switch (field) {
+    case -1: break;
+    case 0: spoiled_info(wide, 0, huge); break;
+    case 1: spoiled_info(wide, 1, huge); break;
+    case 2: nest.pia.dwCatalogEntryId = nest.piw.dwCatalogEntryId = huge; break;
+    case 3: nest.pia.iAddressFamily = nest.piw.iAddressFamily = (int)huge; break;
+    case 4: nest.pia.iSocketType = nest.piw.iSocketType = (int)huge; break;
+    case 5: nest.pia.iProtocol = nest.piw.iProtocol = (int)huge; break;
+    case 6:
+        nest.pia.ProtocolChain.ChainLen = nest.piw.ProtocolChain.ChainLen = 2;
+        nest.pia.ProtocolChain.ChainEntries[0] = nest.piw.ProtocolChain.ChainEntries[0] = huge;
+        nest.pia.ProtocolChain.ChainEntries[1] = nest.piw.ProtocolChain.ChainEntries[1] = huge;
+        break;
+    case 7: a[3] = (ULONG_PTR)edge(64); break;
+    case 8: a[0] = AF_INET, a[1] = SOCK_STREAM, a[2] = 0, spoiled_info(wide, 1, huge); break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSASocketA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    return fill_socket(false, field, bad, huge, a);
+}
+
+static bool nest_WSASocketW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    (void)m;
+    return fill_socket(true, field, bad, huge, a);
+}
+
+static bool nest_WSADuplicateSocketA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                     struct made *m)
+{
+    (void)bad, (void)huge;
+    a[0] = resolve(K_TCP, m, 0);
+    a[1] = GetCurrentProcessId();
+    a[2] = (ULONG_PTR)(field == 0 ? edge(sizeof(WSAPROTOCOL_INFOA) / 2) : &nest.pia);
+    return field < 1;
+}
+
+static bool nest_WSADuplicateSocketW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                     struct made *m)
+{
+    (void)bad, (void)huge;
+    a[0] = resolve(K_TCP, m, 0);
+    a[1] = GetCurrentProcessId();
+    a[2] = (ULONG_PTR)(field == 0 ? edge(sizeof(WSAPROTOCOL_INFOW) / 2) : &nest.piw);
+    return field < 1;
+}
+
+static bool fill_enum(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
+{
+    (void)bad;
+    nest.protocols[0] = IPPROTO_TCP;
+    nest.protocols[1] = 0;
+    nest.len = sizeof(nest.big);
+    a[0] = (ULONG_PTR)nest.protocols;
+    a[1] = (ULONG_PTR)nest.big;
+    a[2] = (ULONG_PTR)&nest.len;
+    a[3] = (ULONG_PTR)&nest.value;
+    switch (field) {
+    case -1: break;
+    case 0: *(int *)edge(4) = IPPROTO_TCP, a[0] = (ULONG_PTR)edge(4); break;
+    case 1: nest.len = huge, a[1] = (ULONG_PTR)edge(64); break;
+    case 2: nest.len = huge; break;
+    case 3: nest.protocols[0] = (int)huge; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSAEnumProtocols(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                  struct made *m)
+{
+    (void)m;
+    return fill_enum(field, bad, huge, a);
+}
+
+static bool nest_WSCInstallProvider(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                    struct made *m)
+{
+    static const GUID made_up = {0x6f0d1b53, 0x2c1e, 0x4f0b, {1, 2, 3, 4, 5, 6, 7, 8}};
+    (void)m;
+    nest.guid = made_up;
+    wcscpy(nest.wserv, L"%SystemRoot%\\system32\\mswsock.dll");
+    a[0] = (ULONG_PTR)&nest.guid;
+    a[1] = (ULONG_PTR)nest.wserv;
+    a[2] = (ULONG_PTR)spoiled_info(true, -1, huge);
+    nest.piw.ProtocolChain.ChainLen = LAYERED_PROTOCOL;
+    a[3] = 1;
+    a[4] = (ULONG_PTR)&nest.value;
+    switch (field) {
+    case 0: nest.piw.ProtocolChain.ChainLen = (int)huge; break;
+    case 1:
+        nest.piw.ProtocolChain.ChainLen = 2;
+        nest.piw.ProtocolChain.ChainEntries[0] = nest.piw.ProtocolChain.ChainEntries[1] = huge;
+        break;
+    case 2: a[2] = (ULONG_PTR)edge(64); break;
+    case 3: a[3] = huge; break;
+    case 4: a[1] = bad; break;
+    case 5: a[0] = bad; break;
+    case 6:
+        a[3] = 2, a[2] = (ULONG_PTR)memcpy(edge(sizeof(nest.piw)), &nest.piw, sizeof(nest.piw));
+        break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSAConnectByList(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                  struct made *m)
+{
+    SOCKET_ADDRESS_LIST *at_edge = edge(sizeof(INT) + 4 + sizeof(SOCKET_ADDRESS));
+    nest_listener(m);
+    nest.addr2 = nest.addr;
+    nest.addrs.list.iAddressCount = 2;
+    nest.addrs.list.Address[0].lpSockaddr = (struct sockaddr *)&nest.addr;
+    nest.addrs.list.Address[0].iSockaddrLength = sizeof(nest.addr);
+    nest.addrs.more.lpSockaddr = (struct sockaddr *)&nest.addr2;
+    nest.addrs.more.iSockaddrLength = sizeof(nest.addr2);
+    nest.local_len = nest.remote_len = sizeof(nest.local_addr);
+    nest.tv.tv_sec = 2;
+    a[0] = made_socket(m, socket(AF_INET, SOCK_STREAM, 0));
+    a[1] = (ULONG_PTR)&nest.addrs;
+    a[2] = (ULONG_PTR)&nest.local_len;
+    a[3] = (ULONG_PTR)&nest.local_addr;
+    a[4] = (ULONG_PTR)&nest.remote_len;
+    a[5] = (ULONG_PTR)&nest.remote_addr;
+    a[6] = (ULONG_PTR)&nest.tv;
+    switch (field) {
+    case -1: break;
+    case 0: nest.addrs.list.iAddressCount = (INT)huge; break;
+    case 1: nest.addrs.more.lpSockaddr = (struct sockaddr *)bad; break;
+    case 2: nest.addrs.more.iSockaddrLength = (INT)huge; break;
+    case 3: nest.addrs.list.Address[0].lpSockaddr = (struct sockaddr *)bad; break;
+    case 4: *at_edge = nest.addrs.list, a[1] = (ULONG_PTR)at_edge; break;
+    case 5: nest.addrs.list.Address[0].lpSockaddr = edge(4); break;
+    case 6: nest.local_len = (int)huge, a[3] = (ULONG_PTR)edge(4); break;
+    case 7: nest.remote_len = 1; break;
+    case 8: nest.addrs.list.Address[0].iSockaddrLength = 1; break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool fill_connect_by_name(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                 struct made *m)
+{
+    nest_listener(m);
+    snprintf(nest.serv, sizeof(nest.serv), "%u", ntohs(nest.addr.sin_port));
+    strcpy(nest.host, "127.0.0.1");
+    MultiByteToWideChar(CP_ACP, 0, nest.serv, -1, nest.wserv, ARRAYSIZE(nest.wserv));
+    wcscpy(nest.whost, L"127.0.0.1");
+    nest.local_len = nest.remote_len = sizeof(nest.local_addr);
+    nest.tv.tv_sec = 2;
+    a[0] = made_socket(m, socket(AF_INET, SOCK_STREAM, 0));
+    a[1] = wide ? (ULONG_PTR)nest.whost : (ULONG_PTR)nest.host;
+    a[2] = wide ? (ULONG_PTR)nest.wserv : (ULONG_PTR)nest.serv;
+    a[3] = (ULONG_PTR)&nest.local_len;
+    a[4] = (ULONG_PTR)&nest.local_addr;
+    a[5] = (ULONG_PTR)&nest.remote_len;
+    a[6] = (ULONG_PTR)&nest.remote_addr;
+    a[7] = (ULONG_PTR)&nest.tv;
+    switch (field) {
+    case -1: break;
+    case 0: a[1] = bad; break;
+    case 1: a[2] = bad; break;
+    case 2: a[3] = bad; break;
+    case 3: a[4] = bad; break;
+    case 4: nest.local_len = (int)huge, a[4] = (ULONG_PTR)edge(4); break;
+    case 5: nest.remote_len = 1; break;
+    case 6: a[6] = bad; break;
+    case 7: a[7] = bad; break;
+    case 8: a[1] = (ULONG_PTR)memcpy(edge(2), "12", 2); break;
+    default: return false;
+    }
+    return true;
+}
+
+static bool nest_WSAConnectByNameA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                   struct made *m)
+{
+    return fill_connect_by_name(false, field, bad, huge, a, m);
+}
+
+static bool nest_WSAConnectByNameW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
+                                   struct made *m)
+{
+    return fill_connect_by_name(true, field, bad, huge, a, m);
+}
+
+/* Multicast joins with garbage in them; none may succeed, so no join is made on any link. */
+static bool nest_setsockopt(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
+{
+    struct sockaddr_in *group = (struct sockaddr_in *)&nest.group.gr_group;
+    (void)bad;
+    a[0] = resolve(K_UDP, m, 0);
+    a[1] = IPPROTO_IP;
+    nest.mreq.imr_multiaddr.s_addr = htonl(0xEFFF0001); /* 239.255.0.1 */
+    nest.mreq.imr_interface.s_addr = htonl(INADDR_LOOPBACK);
+    nest.group.gr_interface = 1;
+    group->sin_family = AF_INET;
+    group->sin_addr.s_addr = htonl(0xEFFF0001);
+    switch (field) {
+    case 0:
+        nest.mreq.imr_multiaddr.s_addr = huge;
+        a[2] = IP_ADD_MEMBERSHIP, a[3] = (ULONG_PTR)&nest.mreq, a[4] = sizeof(nest.mreq);
+        break;
+    case 1:
+        nest.mreq.imr_interface.s_addr = huge | 0xFF;
+        a[2] = IP_ADD_MEMBERSHIP, a[3] = (ULONG_PTR)&nest.mreq, a[4] = sizeof(nest.mreq);
+        break;
+    case 2:
+        nest.group.gr_interface = huge;
+        a[2] = MCAST_JOIN_GROUP, a[3] = (ULONG_PTR)&nest.group, a[4] = sizeof(nest.group);
+        break;
+    case 3:
+        group->sin_family = (USHORT)huge;
+        a[2] = MCAST_JOIN_GROUP, a[3] = (ULONG_PTR)&nest.group, a[4] = sizeof(nest.group);
+        break;
+    case 4:
+        nest.mreq_source.imr_multiaddr.s_addr = huge;
+        nest.mreq_source.imr_sourceaddr.s_addr = huge;
+        nest.mreq_source.imr_interface.s_addr = htonl(INADDR_LOOPBACK);
+        a[2] = IP_ADD_SOURCE_MEMBERSHIP, a[3] = (ULONG_PTR)&nest.mreq_source;
+        a[4] = sizeof(nest.mreq_source);
+        break;
+    case 5:
+        nest.mreq6.ipv6mr_interface = huge;
+        memset(&nest.mreq6.ipv6mr_multiaddr, 0xFF, sizeof(nest.mreq6.ipv6mr_multiaddr));
+        a[1] = IPPROTO_IPV6, a[2] = IPV6_ADD_MEMBERSHIP, a[3] = (ULONG_PTR)&nest.mreq6;
+        a[4] = sizeof(nest.mreq6);
+        break;
+    case 6:
+        nest.mreq.imr_multiaddr.s_addr = huge;
+        a[2] = IP_ADD_MEMBERSHIP, a[3] = (ULONG_PTR)edge(4), a[4] = sizeof(nest.mreq);
+        break;
+    case 7:
+        group->sin_family = (USHORT)huge;
+        a[2] = MCAST_JOIN_GROUP, a[3] = (ULONG_PTR)memcpy(edge(8), &nest.group, 8), a[4] = huge;
+        break;
+    default: return false;
+    }
+    return true;
+}
+
+static const struct nest_case nest_cases[] = {
+    {"WSASendMsg", false, false, AFTER_NOTHING, nest_WSASendMsg},
+    {"WSARecvMsg", true, false, AFTER_NOTHING, nest_WSARecvMsg},
+    {"WSASend", false, false, AFTER_NOTHING, nest_WSASend},
+    {"WSARecv", false, false, AFTER_NOTHING, nest_WSARecv},
+    {"WSASendTo", false, false, AFTER_NOTHING, nest_WSASendTo},
+    {"WSARecvFrom", false, false, AFTER_NOTHING, nest_WSARecvFrom},
+    {"TransmitPackets", true, false, AFTER_NOTHING, nest_TransmitPackets},
+    {"TransmitFile", true, false, AFTER_NOTHING, nest_TransmitFile},
+    {"AcceptEx", true, false, AFTER_NOTHING, nest_AcceptEx},
+    {"ConnectEx", true, false, AFTER_NOTHING, nest_ConnectEx},
+    {"GetAcceptExSockaddrs", true, false, AFTER_NOTHING, nest_GetAcceptExSockaddrs},
+    {"select", false, false, AFTER_NOTHING, nest_select},
+    {"WSAPoll", false, false, AFTER_NOTHING, nest_WSAPoll},
+    {"WSAEnumNetworkEvents", false, false, AFTER_NOTHING, nest_WSAEnumNetworkEvents},
+    {"WSAWaitForMultipleEvents", false, false, AFTER_NOTHING, nest_WSAWaitForMultipleEvents},
+    {"getaddrinfo", false, false, AFTER_ADDRINFO, nest_getaddrinfo},
+    {"GetAddrInfoW", false, false, AFTER_ADDRINFOW, nest_GetAddrInfoW},
+    {"GetAddrInfoExA", false, false, AFTER_ADDRINFOEX, nest_GetAddrInfoExA},
+    {"GetAddrInfoExW", false, false, AFTER_ADDRINFOEX, nest_GetAddrInfoExW},
+    {"getnameinfo", false, false, AFTER_NOTHING, nest_getnameinfo},
+    {"GetNameInfoW", false, false, AFTER_NOTHING, nest_GetNameInfoW},
+    {"inet_pton", false, false, AFTER_NOTHING, nest_inet_pton},
+    {"InetPtonW", false, false, AFTER_NOTHING, nest_InetPtonW},
+    {"inet_ntop", false, false, AFTER_NOTHING, nest_inet_ntop},
+    {"InetNtopW", false, false, AFTER_NOTHING, nest_InetNtopW},
+    {"WSAStringToAddressA", false, false, AFTER_NOTHING, nest_WSAStringToAddressA},
+    {"WSAStringToAddressW", false, false, AFTER_NOTHING, nest_WSAStringToAddressW},
+    {"WSAAddressToStringA", false, false, AFTER_NOTHING, nest_WSAAddressToStringA},
+    {"WSAAddressToStringW", false, false, AFTER_NOTHING, nest_WSAAddressToStringW},
+    {"WSALookupServiceBeginA", false, false, AFTER_LOOKUP, nest_WSALookupServiceBeginA},
+    {"WSALookupServiceBeginW", false, false, AFTER_LOOKUP, nest_WSALookupServiceBeginW},
+    {"WSALookupServiceNextA", false, false, AFTER_LOOKUP, nest_WSALookupServiceNextA},
+    {"WSALookupServiceNextW", false, false, AFTER_LOOKUP, nest_WSALookupServiceNextW},
+    {"WSASetServiceA", false, true, AFTER_NOTHING, nest_WSASetServiceA},
+    {"WSASetServiceW", false, true, AFTER_NOTHING, nest_WSASetServiceW},
+    {"WSAInstallServiceClassA", false, true, AFTER_CLASS, nest_WSAInstallServiceClassA},
+    {"WSAInstallServiceClassW", false, true, AFTER_CLASS, nest_WSAInstallServiceClassW},
+    {"WSASocketA", false, false, AFTER_SOCKET, nest_WSASocketA},
+    {"WSASocketW", false, false, AFTER_SOCKET, nest_WSASocketW},
+    {"WSADuplicateSocketA", false, false, AFTER_NOTHING, nest_WSADuplicateSocketA},
+    {"WSADuplicateSocketW", false, false, AFTER_NOTHING, nest_WSADuplicateSocketW},
+    {"WSAEnumProtocolsA", false, false, AFTER_NOTHING, nest_WSAEnumProtocols},
+    {"WSAEnumProtocolsW", false, false, AFTER_NOTHING, nest_WSAEnumProtocols},
+    {"WSCEnumProtocols", false, false, AFTER_NOTHING, nest_WSAEnumProtocols},
+    {"WSCInstallProvider", false, true, AFTER_PROVIDER, nest_WSCInstallProvider},
+    {"WSAConnectByList", false, false, AFTER_NOTHING, nest_WSAConnectByList},
+    {"WSAConnectByNameA", false, false, AFTER_NOTHING, nest_WSAConnectByNameA},
+    {"WSAConnectByNameW", false, false, AFTER_NOTHING, nest_WSAConnectByNameW},
+    {"setsockopt", false, true, AFTER_NOTHING, nest_setsockopt},
+};
+
+static any_proc extension(const char *name)
+{
+    static const struct {
+        const char *name;
+        GUID id;
+    } ids[] = {
+        {"WSARecvMsg", WSAID_WSARECVMSG},     {"TransmitPackets", WSAID_TRANSMITPACKETS},
+        {"TransmitFile", WSAID_TRANSMITFILE}, {"AcceptEx", WSAID_ACCEPTEX},
+        {"ConnectEx", WSAID_CONNECTEX},       {"GetAcceptExSockaddrs", WSAID_GETACCEPTEXSOCKADDRS},
+    };
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    void *proc = NULL;
+    DWORD bytes;
+    for (size_t i = 0; i < ARRAYSIZE(ids); i++)
+        if (!strcmp(ids[i].name, name))
+            assert_int_equal(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, (void *)&ids[i].id,
+                                      sizeof(GUID), &proc, sizeof(proc), &bytes, NULL, NULL),
+                             0);
+    closesocket(s);
+    return (any_proc)proc;
+}
+
+/* Undoes what a call that returned did; false if it did what it must not. */
+static bool nest_after(const struct nest_case *c, ULONG_PTR ret)
+{
+    int err;
+    switch (c->after) {
+    case AFTER_NOTHING: break;
+    case AFTER_SOCKET:
+        if ((SOCKET)ret != INVALID_SOCKET) closesocket((SOCKET)ret);
+        break;
+    case AFTER_ADDRINFO:
+        if (!ret) freeaddrinfo(nest.res);
+        break;
+    case AFTER_ADDRINFOW:
+        if (!ret) FreeAddrInfoW(nest.res);
+        break;
+    case AFTER_ADDRINFOEX:
+        if (!ret) FreeAddrInfoExW(nest.res);
+        break;
+    case AFTER_LOOKUP:
+        if (nest.lookup) WSALookupServiceEnd(nest.lookup);
+        break;
+    case AFTER_CLASS:
+        if (ret) break;
+        WSARemoveServiceClass(&nest.guid);
+        return false;
+    case AFTER_PROVIDER:
+        if (ret) break;
+        WSCDeinstallProvider(&nest.guid, &err);
+        return false;
+    }
+    if (c->bad_only && !ret) return false;
+    return true;
+}
+
+static void test_bad_fields_inside_valid_arguments_crash_or_hang_nothing(void **state)
+{
+    HMODULE dll = GetModuleHandleA("ws2_32.dll");
+    struct sockaddr_storage sink_addr;
+    int sink_len, failures = 0, calls = 0;
+    SOCKET sink, sink_peer;
+    DWORD size = sizeof(nest.big);
+    struct worker *w;
+    char what[96];
+    (void)state;
+
+    make_tiny_buffer();
+    ws_test_udp_pair(AF_INET, &sink_peer, &sink, &sink_addr, &sink_len);
+    nest_sink_port = ((struct sockaddr_in *)&sink_addr)->sin_port;
+    /* The TCP entry of the catalog, the basis of the spoiled protocol entries. */
+    {
+        int tcp[] = {IPPROTO_TCP, 0};
+        assert_true(WSAEnumProtocolsA(tcp, (WSAPROTOCOL_INFOA *)nest.big, &size) > 0);
+        tcp_info_a = *(WSAPROTOCOL_INFOA *)nest.big;
+        size = sizeof(nest.big);
+        assert_true(WSAEnumProtocolsW(tcp, (WSAPROTOCOL_INFOW *)nest.big, &size) > 0);
+        tcp_info_w = *(WSAPROTOCOL_INFOW *)nest.big;
+    }
+    catch_start();
+    w = new_worker();
+
+    for (size_t c = 0; c < ARRAYSIZE(nest_cases); c++) {
+        const struct nest_case *nc = &nest_cases[c];
+        any_proc proc =
+            nc->extension ? extension(nc->name) : (any_proc)(void *)GetProcAddress(dll, nc->name);
+        if (!proc) fail_msg("%s does not resolve", nc->name);
+        for (int field = nc->bad_only ? 0 : -1;; field++) {
+            bool more = true;
+            for (int j = 0; j < (field < 0 ? 1 : 3) && more; j++) {
+                static const DWORD huges[] = {0x7FFFFFFF, 0xFFFFFFFF, 0x10001};
+                ULONG_PTR bads[] = {0, 1, (ULONG_PTR)tiny}, args[NARGS] = {0};
+                struct made m = {0};
+                memset(&nest, 0, sizeof(nest));
+                *tiny = 1;
+                more = nc->fill(field, bads[j], huges[j], args, &m);
+                if (more) {
+                    snprintf(what, sizeof(what), "field %d, value %d", field, j);
+                    if (checked_call(&w, nc->name, what, proc, args, &failures) == HUNG) continue;
+                    calls++;
+                    if (!nest_after(nc, w->ret)) {
+                        print_error("SUCCEEDED: %s (%s) must fail\n", nc->name, what);
+                        failures++;
+                    }
+                }
+                for (int i = 0; i < m.count; i++) closesocket(m.sockets[i]);
+                if (m.event) CloseHandle(m.event);
+            }
+            if (!more) break;
+        }
+    }
+
+    catch_stop(w);
+    closesocket(sink);
+    closesocket(sink_peer);
+    print_message("%d calls, %d crashed, hung or succeeded wrongly\n", calls, failures);
+    if (failures) fail_msg("%d calls crashed, hung or succeeded wrongly (listed above)", failures);
+}
+
 /* ---- what the sweeps found: each call now fails as its page documents ---- */
 
 #define BAD_PTR  ((void *)(ULONG_PTR)1)
@@ -1174,6 +2515,130 @@ static void test_WahReferenceContextByHandle_of_a_pointer_that_is_no_table_retur
     assert_int_equal(WahDestroyHandleContextTable(table), 0);
 }
 
+/* Wine's device wraps the size of its copy of a huge buffer array and overruns its heap; the
+   array is held against the count first. The datagram waiting is not consumed. */
+static void test_WSASendMsg_and_WSARecvMsg_with_a_huge_buffer_count_fail_with_WSAEFAULT(
+    void **state)
+{
+    static const GUID recvmsg_id = WSAID_WSARECVMSG;
+    static const DWORD counts[] = {0xFFFFFFFF, 0x7FFFFFFF, 0x10000000, 0x01000000};
+    LPFN_WSARECVMSG recv_msg = NULL;
+    struct sockaddr_storage to, from;
+    char data[3][8] = {"abc", "def", "ghi"};
+    WSABUF bufs[3] = {{3, data[0]}, {3, data[1]}, {3, data[2]}};
+    WSAMSG msg;
+    DWORD bytes;
+    int to_len;
+    SOCKET a, b;
+    (void)state;
+    ws_test_udp_pair(AF_INET, &a, &b, &to, &to_len);
+    assert_int_equal(WSAIoctl(b, SIO_GET_EXTENSION_FUNCTION_POINTER, (void *)&recvmsg_id,
+                              sizeof(recvmsg_id), &recv_msg, sizeof(recv_msg), &bytes, NULL, NULL),
+                     0);
+    for (size_t i = 0; i < ARRAYSIZE(counts); i++) {
+        memset(&msg, 0, sizeof(msg));
+        msg.name = (struct sockaddr *)&to;
+        msg.namelen = to_len;
+        msg.lpBuffers = bufs;
+        msg.dwBufferCount = counts[i];
+        assert_socket_error(WSASendMsg(a, &msg, 0, &bytes, NULL, NULL), WSAEFAULT);
+    }
+    /* A good message still goes out; a huge count does not take it in. */
+    msg.dwBufferCount = 3;
+    assert_int_equal(WSASendMsg(a, &msg, 0, &bytes, NULL, NULL), 0);
+    assert_int_equal(bytes, 9);
+    for (size_t i = 0; i < ARRAYSIZE(counts); i++) {
+        memset(&msg, 0, sizeof(msg));
+        msg.name = (struct sockaddr *)&from;
+        msg.namelen = sizeof(from);
+        msg.lpBuffers = bufs;
+        msg.dwBufferCount = counts[i];
+        assert_socket_error(recv_msg(b, &msg, &bytes, NULL, NULL), WSAEFAULT);
+    }
+    memset(data, 0, sizeof(data));
+    msg.dwBufferCount = 3;
+    msg.namelen = sizeof(from);
+    assert_int_equal(recv_msg(b, &msg, &bytes, NULL, NULL), 0);
+    assert_int_equal(bytes, 9);
+    assert_memory_equal(data[2], "ghi", 3);
+    closesocket(a);
+    closesocket(b);
+}
+
+/* The protocol list is read up to its 0; a list that runs into unreadable memory is refused. */
+static void test_WSAEnumProtocols_with_an_unterminated_protocol_list_fails_with_WSAEFAULT(
+    void **state)
+{
+    static char buffer[16384];
+    int *unterminated, err = 0;
+    DWORD len;
+    (void)state;
+    make_tiny_buffer();
+    unterminated = (int *)(tiny + 1 - sizeof(int));
+    *unterminated = IPPROTO_TCP;
+    len = sizeof(buffer);
+    assert_socket_error(WSAEnumProtocolsA(unterminated, (WSAPROTOCOL_INFOA *)buffer, &len),
+                        WSAEFAULT);
+    len = sizeof(buffer);
+    assert_socket_error(WSAEnumProtocolsW(unterminated, (WSAPROTOCOL_INFOW *)buffer, &len),
+                        WSAEFAULT);
+    len = sizeof(buffer);
+    assert_int_equal(WSCEnumProtocols(unterminated, (WSAPROTOCOL_INFOW *)buffer, &len, &err),
+                     SOCKET_ERROR);
+    assert_int_equal(err, WSAEFAULT);
+    /* Terminated one element later, the same list is fine. */
+    {
+        int list[] = {IPPROTO_TCP, 0};
+        len = sizeof(buffer);
+        assert_true(WSAEnumProtocolsA(list, (WSAPROTOCOL_INFOA *)buffer, &len) > 0);
+    }
+}
+
+/* The function returns nothing: a block it cannot read, or outputs it cannot write, leave the
+   outputs as they were (and the last error too). */
+static void test_GetAcceptExSockaddrs_with_unusable_buffers_leaves_the_outputs_alone(void **state)
+{
+    static const GUID id = WSAID_GETACCEPTEXSOCKADDRS;
+    LPFN_GETACCEPTEXSOCKADDRS get = NULL;
+    DWORD each = sizeof(struct sockaddr_in) + 16, bytes;
+    struct sockaddr *local = (struct sockaddr *)BAD_PTR, *remote = (struct sockaddr *)BAD_PTR;
+    int local_len = SENTINEL, remote_len = SENTINEL;
+    char buffer[128] = {0};
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    (void)state;
+    make_tiny_buffer();
+    assert_int_equal(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, (void *)&id, sizeof(id), &get,
+                              sizeof(get), &bytes, NULL, NULL),
+                     0);
+    closesocket(s);
+    WSASetLastError(SENTINEL);
+    get(BAD_PTR, 0, each, each, &local, &local_len, &remote, &remote_len);
+    get(tiny, 0, each, each, &local, &local_len, &remote, &remote_len);
+    get(buffer, 0x7FFFFFFF, each, each, &local, &local_len, &remote, &remote_len);
+    assert_ptr_equal(local, BAD_PTR);
+    assert_int_equal(local_len, SENTINEL);
+    assert_ptr_equal(remote, BAD_PTR);
+    assert_int_equal(remote_len, SENTINEL);
+    get(buffer, 0, each, each, BAD_PTR, &local_len, BAD_PTR, &remote_len);
+    get(buffer, 0, each, each, &local, BAD_PTR, &remote, (LPINT)tiny);
+    assert_int_equal(local_len, SENTINEL);
+    assert_int_equal(remote_len, SENTINEL);
+    /* A local block that claims the rest of the address space: the remote one is not there. */
+    get(buffer, 0, 0xFFFFFFFF, each, &local, &local_len, &remote, &remote_len);
+    assert_ptr_equal(local, buffer + sizeof(int));
+    assert_int_equal(local_len, 0);
+    assert_ptr_equal(remote, BAD_PTR);
+    assert_int_equal(remote_len, SENTINEL);
+    /* The local block in the last bytes of a page, the remote one past it. */
+    memset(tiny + 1 - each, 0, each);
+    get(tiny + 1 - each, 0, each, each, &local, &local_len, &remote, &remote_len);
+    assert_ptr_equal(local, tiny + 1 - each + sizeof(int));
+    assert_int_equal(local_len, 0);
+    assert_ptr_equal(remote, BAD_PTR);
+    assert_int_equal(remote_len, SENTINEL);
+    assert_int_equal(WSAGetLastError(), SENTINEL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1181,6 +2646,7 @@ int main(void)
         cmocka_unit_test(test_no_export_crashes_or_hangs_on_hostile_arguments),
         cmocka_unit_test(test_option_and_control_codes_do_not_crash_or_hang_on_bad_buffers),
         cmocka_unit_test(test_one_bad_pointer_among_valid_arguments_crashes_or_hangs_nothing),
+        cmocka_unit_test(test_bad_fields_inside_valid_arguments_crash_or_hang_nothing),
         cmocka_unit_test(
             test_WSARecv_with_unreadable_buffers_or_unwritable_results_fails_with_WSAEFAULT),
         cmocka_unit_test(
@@ -1193,6 +2659,11 @@ int main(void)
             test_WSAGetOverlappedResult_of_an_unreadable_overlapped_fails_with_WSAEFAULT),
         cmocka_unit_test(
             test_WahReferenceContextByHandle_of_a_pointer_that_is_no_table_returns_NULL),
+        cmocka_unit_test(
+            test_WSASendMsg_and_WSARecvMsg_with_a_huge_buffer_count_fail_with_WSAEFAULT),
+        cmocka_unit_test(
+            test_WSAEnumProtocols_with_an_unterminated_protocol_list_fails_with_WSAEFAULT),
+        cmocka_unit_test(test_GetAcceptExSockaddrs_with_unusable_buffers_leaves_the_outputs_alone),
     };
     ws_test_require_openws2();
     return cmocka_run_group_tests(tests, ws_test_startup, ws_test_cleanup);

@@ -56,6 +56,10 @@ int WSPAPI afd_cleanup(LPINT err);
 int afd_transfer(SOCKET s, ULONG code, void *params, ULONG params_len, void *out, ULONG out_len,
                  LPDWORD transferred, LPWSAOVERLAPPED ov,
                  LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPINT err);
+/* A buffer array of more than AFD_BUFS_UNCHECKED entries is checked before the device sees it:
+   0, WSAEFAULT or WSAENOBUFS. */
+#define AFD_BUFS_UNCHECKED 1024
+int afd_check_bufs(const WSABUF *bufs, DWORD count);
 int WSPAPI afd_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
                     LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                     LPWSATHREADID thread, LPINT err);

@@ -23,6 +23,15 @@ static bool listed(const WSAPROTOCOL_INFOW *e, bool all)
     return !(e->dwProviderFlags & PFL_HIDDEN) && e->ProtocolChain.ChainLen != LAYERED_PROTOCOL;
 }
 
+/* The protocol list is read up to its 0: every element must be readable. */
+static bool protocols_readable(const INT *p)
+{
+    for (;; p++) {
+        if (!ws_readable(p, sizeof(*p))) return false;
+        if (!*p) return true;
+    }
+}
+
 /*
  * The entries of VIEW a call lists into a buffer of *len bytes, each ENTRY_SIZE bytes. Returns
  * the count, or SOCKET_ERROR with *err: WSAEFAULT for unusable pointers, WSAENOBUFS with *len
@@ -39,7 +48,7 @@ static int enumerate(enum catalog_view view, const INT *protocols, void *buffer,
         *err = WSAEFAULT;
         return SOCKET_ERROR;
     }
-    if (protocols && !ws_readable(protocols, sizeof(*protocols))) {
+    if (protocols && !protocols_readable(protocols)) {
         *err = WSAEFAULT;
         return SOCKET_ERROR;
     }

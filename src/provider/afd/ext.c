@@ -128,10 +128,13 @@ static BOOL WINAPI ext_AcceptEx(SOCKET listener, SOCKET acceptor, PVOID buffer, 
 
 /* Each address block AcceptEx filled is an int (the address length) followed by the address.
    A block too small to hold even the length is not looked at, and its outputs are left as
-   they were, as Windows does for a local length of 0. */
+   they were, as Windows does for a local length of 0; so are they when the block or the
+   outputs are not memory the call may use (the function has no way to report an error). */
 static void read_block(char *block, DWORD size, struct sockaddr **addr, LPINT len)
 {
-    if (size < sizeof(int) || !addr || !len) return;
+    if (size < sizeof(int) || !ws_readable(block, sizeof(int)) ||
+        !ws_writable(addr, sizeof(*addr)) || !ws_writable(len, sizeof(*len)))
+        return;
     memcpy(len, block, sizeof(int));
     *addr = (struct sockaddr *)(block + sizeof(int));
 }
@@ -142,7 +145,8 @@ static void WINAPI ext_GetAcceptExSockaddrs(PVOID buffer, DWORD recv_len, DWORD 
                                             LPINT remote_size)
 {
     char *base = buffer;
-    if (!base) return;
+    /* Offsets past the address space leave the outputs alone, as a block that is not there. */
+    if (!base || (ULONGLONG)recv_len + local_len > (ULONG_PTR)-1 - (ULONG_PTR)base) return;
     read_block(base + recv_len, local_len, local, local_size);
     read_block(base + recv_len + local_len, remote_len, remote, remote_size);
 }
@@ -408,6 +412,8 @@ static int WSAAPI ext_WSARecvMsg(SOCKET s, LPWSAMSG msg, LPDWORD received, LPWSA
     in.force_async = ov != NULL;
     in.count = msg->dwBufferCount;
     in.buffers = (ULONG_PTR)msg->lpBuffers;
+    if (in.count > AFD_BUFS_UNCHECKED && (err = afd_check_bufs(msg->lpBuffers, in.count)))
+        return ws_fail(err);
     if (afd_transfer(s, AFD_WINE(AFD_W_RECVMSG), &in, sizeof(in), NULL, 0, received, ov, routine,
                      &err))
         return ws_fail(err);

@@ -4,6 +4,21 @@
  */
 #include "openws2/afd_provider.h"
 
+/*
+ * Wine's socket device sizes its copy of a buffer array in 32 bits: a count near 2^28 wraps the
+ * size, and the copy then overruns the host's heap. So a large count is first held against the
+ * array the program gave: WSAEFAULT when it is not all readable, as the send and receive pages
+ * have it for an array not wholly in the address space. Only counts above AFD_BUFS_UNCHECKED
+ * pay for the check; a readable array the device could not take is refused with WSAENOBUFS.
+ */
+#define AFD_BUFS_MAX 0x00FFFFFFu
+
+int afd_check_bufs(const WSABUF *bufs, DWORD count)
+{
+    if (!ws_readable(bufs, (size_t)count * sizeof(*bufs))) return WSAEFAULT;
+    return count > AFD_BUFS_MAX ? WSAENOBUFS : 0;
+}
+
 /* WSAOVERLAPPED.OffsetHigh is reserved for the service provider: it carries the cleanup epoch
    at issue, so that an operation aborted by the final WSACleanup does not run its routine. */
 static void WINAPI completion_apc(void *context, IO_STATUS_BLOCK *iosb, ULONG reserved)
@@ -230,6 +245,7 @@ int WSPAPI afd_recvfrom(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, 
         .buffers = (ULONG_PTR)bufs,
     };
     (void)thread;
+    if (count > AFD_BUFS_UNCHECKED && (*err = afd_check_bufs(bufs, count))) return SOCKET_ERROR;
     if (sock && (sock->flags & WS_SOCK_RESET)) {
         *err = WSAECONNRESET;
         return SOCKET_ERROR;
@@ -298,6 +314,7 @@ int WSPAPI afd_sendto(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD 
         .buffers = (ULONG_PTR)bufs,
     };
     (void)thread;
+    if (count > AFD_BUFS_UNCHECKED && (*err = afd_check_bufs(bufs, count))) return SOCKET_ERROR;
     if (!afd_transfer(s, AFD_WINE(AFD_W_SENDMSG), &in, sizeof(in), NULL, 0, sent, ov, routine, err))
         return 0;
     *err = send_error(s, to, *err);
