@@ -1282,6 +1282,10 @@ static void test_WSASendMsg_fails_as_its_page_lists(void **state)
     msg.name = NULL;
     assert_socket_error(WSASendMsg(a, &msg, 0, &sent, NULL, NULL), WSAEFAULT);
     msg.name = (struct sockaddr *)&addr_b;
+    /* A name length that cannot be a length. */
+    msg.namelen = -1;
+    assert_socket_error(WSASendMsg(a, &msg, 0, &sent, NULL, NULL), WSAEFAULT);
+    msg.namelen = len_b;
     msg.Control.len = 8;
     assert_socket_error(WSASendMsg(a, &msg, 0, &sent, NULL, NULL), WSAEFAULT);
     closesocket(tcp);

@@ -307,6 +307,27 @@ static void test_WSARecv_with_a_bad_flags_pointer_fails_with_WSAEFAULT(void **st
     closesocket(server);
 }
 
+static void test_sendto_with_a_negative_address_length_fails_with_WSAEFAULT(void **state)
+{
+    SOCKET a, b;
+    struct sockaddr_storage addr_b;
+    int len_b;
+    char buf[4];
+    WSABUF wsabuf = {1, (char *)"x"};
+    DWORD sent = 0;
+    (void)state;
+    ws_test_udp_pair(AF_INET, &a, &b, &addr_b, &len_b);
+    assert_socket_error(sendto(a, "x", 1, 0, (struct sockaddr *)&addr_b, -1), WSAEFAULT);
+    assert_socket_error(
+        WSASendTo(a, &wsabuf, 1, &sent, 0, (struct sockaddr *)&addr_b, -1, NULL, NULL), WSAEFAULT);
+    /* Nothing was sent. */
+    u_long on = 1;
+    assert_int_equal(ioctlsocket(b, FIONBIO, &on), 0);
+    assert_socket_error(recv(b, buf, sizeof(buf), 0), WSAEWOULDBLOCK);
+    closesocket(a);
+    closesocket(b);
+}
+
 static void test_WSARecv_without_buffers_fails_with_WSAEINVAL(void **state)
 {
     SOCKET client, server;
@@ -505,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_WSARecv_without_flags_pointer_fails_with_WSAEFAULT),
         cmocka_unit_test(test_WSARecv_without_buffers_fails_with_WSAEINVAL),
         cmocka_unit_test(test_WSARecv_with_a_bad_flags_pointer_fails_with_WSAEFAULT),
+        cmocka_unit_test(test_sendto_with_a_negative_address_length_fails_with_WSAEFAULT),
         cmocka_unit_test(test_send_on_a_udp_socket_without_peer_fails_with_WSAENOTCONN),
         cmocka_unit_test(test_recv_on_an_unbound_udp_socket_fails_with_WSAEINVAL),
         cmocka_unit_test(test_recv_and_send_while_the_connect_is_pending_fail_with_WSAENOTCONN),

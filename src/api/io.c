@@ -41,7 +41,8 @@ static int send_common(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD
     if (!ov && !sent) return ws_fail(WSAEFAULT);
     if ((count && !ws_readable(bufs, (size_t)count * sizeof(*bufs))) ||
         (sent && !ws_writable(sent, sizeof(*sent))) || (ov && !ws_writable(ov, sizeof(*ov))) ||
-        (to && to_len > 0 && sock->type != SOCK_STREAM && !ws_readable(to, (size_t)to_len)))
+        (to && sock->type != SOCK_STREAM &&
+         (to_len < 0 || (to_len > 0 && !ws_readable(to, (size_t)to_len)))))
         return ws_fail(WSAEFAULT);
     if (sock->provider->procs.lpWSPSendTo(s, bufs, count, sent, flags, to, to_len, ov, routine,
                                           NULL, &err))

@@ -111,7 +111,8 @@ int WSAAPI WSASendMsg(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD sent, LPWSAOV
         return ws_fail(WSAEFAULT);
     }
     /* A missing name or control buffer must come with a length of 0. */
-    if ((!msg->name && msg->namelen) || (!msg->Control.buf && msg->Control.len))
+    if ((!msg->name && msg->namelen) || (!msg->Control.buf && msg->Control.len) ||
+        (msg->name && (msg->namelen < 0 || !ws_readable(msg->name, (size_t)msg->namelen))))
         return ws_fail(WSAEFAULT);
     if (msg->Control.len && !ws_readable(msg->Control.buf, msg->Control.len))
         return ws_fail(WSAEFAULT);
