@@ -60,6 +60,10 @@ int afd_transfer(SOCKET s, ULONG code, void *params, ULONG params_len, void *out
    0, WSAEFAULT or WSAENOBUFS. */
 #define AFD_BUFS_UNCHECKED 1024
 int afd_check_bufs(const WSABUF *bufs, DWORD count);
+/* One socket's state now, by a poll that does not wait: the bits of EVENTS (AFD_POLL_*) that
+   hold, 0 if none; *STATUS is the request's failure, 0 when it answered. The poll also makes the
+   device look at the socket, so that its record holds what is true now. */
+int afd_poll_now(SOCKET s, int events, NTSTATUS *status);
 int WSPAPI afd_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags,
                     LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                     LPWSATHREADID thread, LPINT err);

@@ -458,20 +458,10 @@ static void keep_connect_target(struct ws_socket *sock, const struct sockaddr *a
    success nor its failure. */
 static bool connect_under_way(SOCKET s)
 {
-    struct {
-        struct afd_poll_in head;
-        struct afd_poll_entry entry;
-    } poll;
-    ULONG_PTR info = 0;
-
-    memset(&poll, 0, sizeof(poll));
-    poll.head.timeout = 0;
-    poll.head.count = 1;
-    poll.entry.socket = (ULONG_PTR)s;
-    poll.entry.events = AFD_POLL_CONNECT | AFD_POLL_CONNECT_ERR | AFD_POLL_HUP | AFD_POLL_RESET;
-    if (afd_sync_request(s, AFD_POLL, &poll, sizeof(poll), &poll, sizeof(poll), &info, false))
-        return false;
-    return info < sizeof(poll) || !poll.head.count || !poll.entry.events;
+    NTSTATUS status;
+    int now = afd_poll_now(s, AFD_POLL_CONNECT | AFD_POLL_CONNECT_ERR | AFD_POLL_HUP | AFD_POLL_RESET,
+                           &status);
+    return !status && !now;
 }
 
 int WSPAPI afd_getsockname(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err)

@@ -205,19 +205,8 @@ static int recv_waitall(SOCKET s, struct ws_socket *sock, LPWSABUF bufs, DWORD c
  */
 static bool reset_seen(SOCKET s, struct ws_socket *sock)
 {
-    struct {
-        struct afd_poll_in head;
-        struct afd_poll_entry entry;
-    } poll;
-    ULONG_PTR info = 0;
-
-    memset(&poll, 0, sizeof(poll));
-    poll.head.count = 1;
-    poll.entry.socket = (ULONG_PTR)s;
-    poll.entry.events = AFD_POLL_RESET;
-    if (afd_sync_request(s, AFD_POLL, &poll, sizeof(poll), &poll, sizeof(poll), &info, false) ||
-        info < sizeof(poll) || !poll.head.count || !(poll.entry.events & AFD_POLL_RESET))
-        return false;
+    NTSTATUS status;
+    if (!(afd_poll_now(s, AFD_POLL_RESET, &status) & AFD_POLL_RESET)) return false;
     InterlockedOr(&sock->flags, WS_SOCK_RESET);
     return true;
 }

@@ -677,18 +677,8 @@ static NTSTATUS select_event(SOCKET s, HANDLE event, int mask)
  */
 static void refresh_record(SOCKET s)
 {
-    struct {
-        struct afd_poll_in head;
-        struct afd_poll_entry entry;
-    } poll;
-    ULONG_PTR info;
-
-    memset(&poll, 0, sizeof(poll));
-    poll.head.timeout = 0;
-    poll.head.count = 1;
-    poll.entry.socket = (ULONG_PTR)s;
-    poll.entry.events = AFD_POLL_HUP | AFD_POLL_RESET;
-    afd_sync_request(s, AFD_POLL, &poll, sizeof(poll), &poll, sizeof(poll), &info, false);
+    NTSTATUS status;
+    afd_poll_now(s, AFD_POLL_HUP | AFD_POLL_RESET, &status);
 }
 
 int afd_notify_register(SOCKET s, HWND window, UINT message, long events, int afd_mask)

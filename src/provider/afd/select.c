@@ -435,3 +435,21 @@ int afd_poll(WSAPOLLFD *fds, ULONG count, int timeout, LPINT err)
     *err = afd_error(status);
     return SOCKET_ERROR;
 }
+
+int afd_poll_now(SOCKET s, int events, NTSTATUS *status)
+{
+    struct {
+        struct afd_poll_in head;
+        struct afd_poll_entry entry;
+    } poll;
+    ULONG_PTR info = 0;
+
+    memset(&poll, 0, sizeof(poll));
+    poll.head.count = 1; /* a timeout of 0: the answer now */
+    poll.entry.socket = (ULONG_PTR)s;
+    poll.entry.events = events;
+    *status = afd_sync_request(s, AFD_POLL, &poll, sizeof(poll), &poll, sizeof(poll), &info, false);
+    /* Only the sockets that signal are written back. */
+    if (*status || info < sizeof(poll) || !poll.head.count) return 0;
+    return poll.entry.events & events;
+}

@@ -91,26 +91,13 @@ static int answer_loopback_fast_path(SOCKET s, struct ws_socket *sock, const voi
 static int answer_atmark(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len, void *out,
                          DWORD out_len, DWORD *size)
 {
-    struct {
-        struct afd_poll_in head;
-        struct afd_poll_entry entry;
-    } poll;
-    ULONG_PTR info = 0;
     NTSTATUS status;
-    u_long value = TRUE;
+    u_long value;
 
     (void)sock, (void)in, (void)in_len;
     if (!out || out_len < sizeof(value) || !ws_writable(out, sizeof(value))) return WSAEFAULT;
-    memset(&poll, 0, sizeof(poll));
-    poll.head.timeout = 0;
-    poll.head.count = 1;
-    poll.entry.socket = (ULONG_PTR)s;
-    poll.entry.events = AFD_POLL_OOB;
-    status = afd_sync_request(s, AFD_POLL, &poll, sizeof(poll), &poll, sizeof(poll), &info, false);
-    if (status && status != NT_STATUS(0x00000102)) /* STATUS_TIMEOUT: nothing pending */
-        return afd_error(status);
-    if (!status && info >= sizeof(poll) && poll.head.count && (poll.entry.events & AFD_POLL_OOB))
-        value = FALSE;
+    value = !(afd_poll_now(s, AFD_POLL_OOB, &status) & AFD_POLL_OOB);
+    if (status) return afd_error(status);
     memcpy(out, &value, sizeof(value));
     *size = sizeof(value);
     return 0;
