@@ -43,6 +43,9 @@ int WSPAPI afd_getpeername(SOCKET s, struct sockaddr *addr, LPINT len, LPINT err
 /* 0 if the socket has a peer (or a stream had one), else getpeername's error: unlike
    getpeername, a connect still under way counts as no peer (WSAENOTCONN). */
 int afd_peer_error(SOCKET s);
+/* A UDP socket of the device for our own use (never in the socket table, not inheritable), on
+   which the notification threads keep their polls pending; NULL if none can be made. */
+HANDLE afd_private_socket(void);
 int WSPAPI afd_cleanup(LPINT err);
 
 /* io.c: data transfer */

@@ -76,6 +76,26 @@ int afd_check_sockaddr(const struct sockaddr *addr, int len)
     return len < min ? WSAEFAULT : 0;
 }
 
+HANDLE afd_private_socket(void)
+{
+    static const WCHAR device[] = L"\\Device\\Afd";
+    UNICODE_STRING name = {sizeof(device) - sizeof(WCHAR), sizeof(device), (WCHAR *)device};
+    struct afd_create_in create = {AF_INET, SOCK_DGRAM, IPPROTO_UDP, 0};
+    OBJECT_ATTRIBUTES attr;
+    IO_STATUS_BLOCK io;
+    HANDLE handle;
+
+    InitializeObjectAttributes(&attr, &name, 0, NULL, NULL);
+    if (NtOpenFile(&handle, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, 0, 0))
+        return NULL;
+    if (NtDeviceIoControlFile(handle, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_CREATE), &create,
+                              sizeof(create), NULL, 0)) {
+        NtClose(handle);
+        return NULL;
+    }
+    return handle;
+}
+
 SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g,
                          DWORD flags, LPINT err)
 {

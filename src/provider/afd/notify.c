@@ -503,28 +503,6 @@ static DWORD WINAPI notifier_thread(void *arg)
     }
 }
 
-/* A private socket of the device for the close poll; NULL if none can be made (handles closed
-   without closesocket then go unnoticed). */
-static HANDLE make_anchor(void)
-{
-    static const WCHAR device[] = L"\\Device\\Afd";
-    UNICODE_STRING name = {sizeof(device) - sizeof(WCHAR), sizeof(device), (WCHAR *)device};
-    struct afd_create_in create = {AF_INET, SOCK_DGRAM, IPPROTO_UDP, 0};
-    OBJECT_ATTRIBUTES attr;
-    IO_STATUS_BLOCK io;
-    HANDLE anchor;
-
-    InitializeObjectAttributes(&attr, &name, 0, NULL, NULL);
-    if (NtOpenFile(&anchor, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, 0, 0))
-        return NULL;
-    if (NtDeviceIoControlFile(anchor, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_CREATE), &create,
-                              sizeof(create), NULL, 0)) {
-        NtClose(anchor);
-        return NULL;
-    }
-    return anchor;
-}
-
 /* Start the thread of a block. Called with the lock held. */
 static bool start_notifier(struct notifier *n)
 {
@@ -532,7 +510,9 @@ static bool start_notifier(struct notifier *n)
 
     /* The poll's event and socket are made once and kept when the thread stops. */
     if (!n->poll_done && !(n->poll_done = CreateEventW(NULL, FALSE, FALSE, NULL))) return false;
-    if (!n->anchor) n->anchor = make_anchor();
+    /* Without a private socket for the close poll, handles closed without closesocket go
+       unnoticed. */
+    if (!n->anchor) n->anchor = afd_private_socket();
     n->poll_stale = true;
     if (!(n->wake = CreateEventW(NULL, FALSE, FALSE, NULL))) return false;
     if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS,

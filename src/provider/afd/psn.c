@@ -304,28 +304,12 @@ static DWORD WINAPI psn_main(void *arg)
 /* Under the lock: the thread, its wake-up event and our socket, made once. */
 static int psn_start(void)
 {
-    static const WCHAR device[] = L"\\Device\\Afd";
-    UNICODE_STRING name = {sizeof(device) - sizeof(WCHAR), sizeof(device), (WCHAR *)device};
-    OBJECT_ATTRIBUTES attr;
-    IO_STATUS_BLOCK io;
-    struct afd_create_in create = {AF_INET, SOCK_DGRAM, IPPROTO_UDP, 0};
     HMODULE self;
     HANDLE thread;
 
     if (psn_running) return 0;
     if (!psn_wake && !(psn_wake = CreateEventW(NULL, FALSE, FALSE, NULL))) return WSAENOBUFS;
-    if (!psn_anchor) {
-        HANDLE anchor;
-        InitializeObjectAttributes(&attr, &name, 0, NULL, NULL);
-        if (NtOpenFile(&anchor, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, 0, 0))
-            return WSAENOBUFS;
-        if (NtDeviceIoControlFile(anchor, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_CREATE), &create,
-                                  sizeof(create), NULL, 0)) {
-            NtClose(anchor);
-            return WSAENOBUFS;
-        }
-        psn_anchor = anchor;
-    }
+    if (!psn_anchor && !(psn_anchor = afd_private_socket())) return WSAENOBUFS;
     /* The thread runs for the life of the process: the DLL stays loaded under it. */
     GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
                        (LPCWSTR)(void *)psn_start, &self);
