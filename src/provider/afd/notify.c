@@ -594,29 +594,15 @@ static void activate(struct notifier *n, struct notify_entry *e, SOCKET s, bool 
     struct ws_socket *sock = sock_table_known(s);
 
     if (sock) InterlockedOr(&sock->flags, WS_SOCK_NOTIFY);
+    /* A changed selection of the socket the entry serves changes what the close poll needs. */
+    n->poll_stale = true;
+    SetEvent(n->wake);
     if (!added) return;
     e->s = s;
     e->slot_generation = sock ? sock->generation : 0;
     e->generation++;
     e->close_posted = false;
     n->live++;
-    n->poll_stale = true;
-    SetEvent(n->wake);
-}
-
-/* Whether the close poll watches the entry: a selection for messages that include FD_CLOSE. */
-static bool close_polled(const struct notify_entry *e)
-{
-    return e->window && (e->events & FD_CLOSE);
-}
-
-/* An entry's selection changed: the close poll is made again only if that changes whether it
-   watches the entry. Called with the lock held. */
-static void selection_changed(struct notifier *n, struct notify_entry *e, bool polled_before)
-{
-    if (polled_before == close_polled(e)) return;
-    n->poll_stale = true;
-    SetEvent(n->wake);
 }
 
 /* Give back an entry claimed for nothing: its thread never waited on it. */
@@ -665,7 +651,7 @@ int afd_notify_register(SOCKET s, HWND window, UINT message, long events, int af
 {
     struct notifier *n = NULL;
     struct notify_entry *e;
-    bool added, polled_before;
+    bool added;
     NTSTATUS status;
 
     AcquireSRWLockExclusive(&notify_lock);
@@ -686,7 +672,6 @@ int afd_notify_register(SOCKET s, HWND window, UINT message, long events, int af
         return afd_error(status);
     }
     if (events & FD_CLOSE) refresh_record(s);
-    polled_before = !added && close_polled(e);
     if (e->user_event) CloseHandle(e->user_event);
     e->user_event = NULL;
     e->recorded = 0;
@@ -695,7 +680,6 @@ int afd_notify_register(SOCKET s, HWND window, UINT message, long events, int af
     e->events = events;
     e->afd_mask = afd_mask;
     activate(n, e, s, added);
-    if (!added) selection_changed(n, e, polled_before);
     ReleaseSRWLockExclusive(&notify_lock);
     return 0;
 }
@@ -705,7 +689,7 @@ int afd_notify_register_event(SOCKET s, HANDLE event, long events)
     struct notifier *n = NULL;
     struct notify_entry *e;
     HANDLE copy;
-    bool added, polled_before;
+    bool added;
 
     if (!DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), &copy, 0, FALSE,
                          DUPLICATE_SAME_ACCESS))
@@ -716,7 +700,6 @@ int afd_notify_register_event(SOCKET s, HANDLE event, long events)
         CloseHandle(copy);
         return WSAENOBUFS;
     }
-    polled_before = !added && close_polled(e);
     if (e->user_event) CloseHandle(e->user_event);
     e->user_event = copy;
     e->recorded = 0;
@@ -724,7 +707,6 @@ int afd_notify_register_event(SOCKET s, HANDLE event, long events)
     e->message = 0;
     e->events = events;
     activate(n, e, s, added);
-    if (!added) selection_changed(n, e, polled_before);
     ReleaseSRWLockExclusive(&notify_lock);
     return 0;
 }
