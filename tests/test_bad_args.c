@@ -436,32 +436,6 @@ static void test_the_catcher_sees_crashes_and_hangs_and_lets_probes_be(void **st
 
 /* ---- the export names, from def/ws2_32.def ---- */
 
-static char *read_source_file(const char *relative)
-{
-    const char *dir = getenv("OPENWS2_SOURCE_DIR");
-    char path[MAX_PATH];
-    FILE *f;
-    long size;
-    char *text;
-
-    if (!dir) fail_msg("OPENWS2_SOURCE_DIR is not set (run the test through ctest)");
-    snprintf(path, sizeof(path), "%s/%s", dir, relative);
-    if (!(f = fopen(path, "rb"))) {
-        snprintf(path, sizeof(path), "Z:%s/%s", dir, relative);
-        f = fopen(path, "rb");
-    }
-    if (!f) fail_msg("cannot open %s/%s", dir, relative);
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = malloc(size + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, size, f), size);
-    text[size] = 0;
-    fclose(f);
-    return text;
-}
-
 /* Fills names[] with the EXPORTS of the .def file; returns the count. */
 static int export_names(char *def, const char **names, int max)
 {
@@ -515,7 +489,7 @@ static enum outcome checked_call(struct worker **w, const char *name, const char
 
 static void test_no_export_crashes_or_hangs_on_hostile_arguments(void **state)
 {
-    char *def = read_source_file("def/ws2_32.def");
+    char *def = ws_test_read_source_file("def/ws2_32.def");
     const char *names[256];
     int count = export_names(def, names, ARRAYSIZE(names));
     HMODULE dll = GetModuleHandleA("ws2_32.dll");

@@ -104,34 +104,6 @@ static const struct stub *find_stub(const char *name)
 
 /* ---- the source files the export table is built from ---- */
 
-/* A file of the source tree, whose location ctest passes in OPENWS2_SOURCE_DIR. */
-static char *read_source_file(const char *relative)
-{
-    const char *dir = getenv("OPENWS2_SOURCE_DIR");
-    char path[MAX_PATH];
-    FILE *f;
-    long size;
-    char *text;
-
-    if (!dir) fail_msg("OPENWS2_SOURCE_DIR is not set (run the test through ctest)");
-    snprintf(path, sizeof(path), "%s/%s", dir, relative);
-    if (!(f = fopen(path, "rb"))) {
-        /* A Unix path, seen from Windows: it lives on the drive mapped to the root. */
-        snprintf(path, sizeof(path), "Z:%s/%s", dir, relative);
-        f = fopen(path, "rb");
-    }
-    if (!f) fail_msg("cannot open %s/%s", dir, relative);
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = malloc(size + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, size, f), size);
-    text[size] = 0;
-    fclose(f);
-    return text;
-}
-
 /* Copies the next whitespace-delimited word of `line` into `word`; returns the rest or NULL. */
 static const char *next_word(const char *line, char *word, size_t size)
 {
@@ -148,7 +120,7 @@ static const char *next_word(const char *line, char *word, size_t size)
 
 static void test_every_def_name_resolves_and_pinned_ordinals_match(void **state)
 {
-    char *def = read_source_file("def/ws2_32.def");
+    char *def = ws_test_read_source_file("def/ws2_32.def");
     BOOL in_exports = FALSE;
     int names = 0;
     (void)state;
@@ -179,8 +151,8 @@ static void test_every_def_name_resolves_and_pinned_ordinals_match(void **state)
 
 static void test_every_export_marked_not_yet_is_in_the_stub_table(void **state)
 {
-    char *table = read_source_file("docs/EXPORTS.md");
-    char *rows_text = read_source_file("docs/EXPORTS.md");
+    char *table = ws_test_read_source_file("docs/EXPORTS.md");
+    char *rows_text = ws_test_read_source_file("docs/EXPORTS.md");
     int rows = 0, stubbed = 0;
     (void)state;
     for (char *line = strtok(rows_text, "\n"); line; line = strtok(NULL, "\n")) {

@@ -11,7 +11,7 @@ static int recv_common(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, L
     int err;
     struct ws_socket *sock = ws_enter(s, &err);
     if (!sock) return ws_fail(err);
-    if (!flags || !ws_writable(flags, sizeof(*flags)) || (!ov && !received))
+    if (!ws_writable(flags, sizeof(*flags)) || (!ov && !received))
         return ws_fail(WSAEFAULT);
     /* No buffer at all (not even an empty one) is an invalid argument. */
     if (!count) return ws_fail(WSAEINVAL);

@@ -12,19 +12,15 @@
  * reached through ntdll, so that the DLL imports nothing new.
  */
 #include "nscatalog.h"
+#include "openws2/catalog.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- ntdll's registry calls (the SDK headers leave them out) ---- */
 
-NTSTATUS NTAPI NtCreateKey(HANDLE *key, ACCESS_MASK access, OBJECT_ATTRIBUTES *attr, ULONG index,
-                           UNICODE_STRING *class_name, ULONG options, ULONG *disposition);
-NTSTATUS NTAPI NtOpenKey(HANDLE *key, ACCESS_MASK access, OBJECT_ATTRIBUTES *attr);
 NTSTATUS NTAPI NtQueryValueKey(HANDLE key, UNICODE_STRING *name, int info_class, void *info,
                                ULONG length, ULONG *result_length);
-NTSTATUS NTAPI NtSetValueKey(HANDLE key, UNICODE_STRING *name, ULONG index, ULONG type,
-                             const void *data, ULONG size);
 NTSTATUS NTAPI NtEnumerateKey(HANDLE key, ULONG index, int info_class, void *info, ULONG length,
                               ULONG *result_length);
 NTSTATUS NTAPI NtDeleteKey(HANDLE key);
@@ -56,23 +52,12 @@ static SRWLOCK catalog_lock = SRWLOCK_INIT;
 
 /* ---- registry helpers ---- */
 
+/* The registry helpers of the protocol catalog (src/catalog/protocol.c), with one addition: a
+   key opened for writing falls back to reading, so that a reader without write access reads. */
 static HANDLE reg_open(HANDLE root, const WCHAR *name, bool create)
 {
-    UNICODE_STRING us;
-    OBJECT_ATTRIBUTES attr;
-    HANDLE key = NULL;
-    NTSTATUS status;
-
-    RtlInitUnicodeString(&us, name);
-    InitializeObjectAttributes(&attr, &us, OBJ_CASE_INSENSITIVE, root, NULL);
-    if (create)
-        status = NtCreateKey(&key, KEY_ALL_ACCESS, &attr, 0, NULL, 0, NULL);
-    else
-        status = NtOpenKey(&key, KEY_ALL_ACCESS, &attr);
-    if (status) {
-        /* A reader without write access still reads. */
-        if (create || NtOpenKey(&key, KEY_READ, &attr)) return NULL;
-    }
+    HANDLE key = catalog_reg_open(root, name, KEY_ALL_ACCESS, create);
+    if (!key && !create) key = catalog_reg_open(root, name, KEY_READ, false);
     return key;
 }
 
@@ -97,26 +82,9 @@ static int reg_get(HANDLE key, const WCHAR *name, ULONG type, void *data, ULONG 
     return ret;
 }
 
-static bool reg_get_dword(HANDLE key, const WCHAR *name, DWORD *value)
-{
-    return reg_get(key, name, REG_DWORD, value, sizeof(*value)) == sizeof(*value);
-}
-
-static bool reg_set(HANDLE key, const WCHAR *name, ULONG type, const void *data, ULONG size)
-{
-    UNICODE_STRING us;
-    RtlInitUnicodeString(&us, name);
-    return !NtSetValueKey(key, &us, 0, type, data, size);
-}
-
-static bool reg_set_dword(HANDLE key, const WCHAR *name, DWORD value)
-{
-    return reg_set(key, name, REG_DWORD, &value, sizeof(value));
-}
-
 static bool reg_set_string(HANDLE key, const WCHAR *name, ULONG type, const WCHAR *s)
 {
-    return reg_set(key, name, type, s, (ULONG)((wcslen(s) + 1) * sizeof(WCHAR)));
+    return catalog_reg_set(key, name, type, s, (ULONG)((wcslen(s) + 1) * sizeof(WCHAR)));
 }
 
 /* The name of subkey INDEX into NAME (64 characters); false past the last. */
@@ -178,12 +146,12 @@ static bool entry_write(HANDLE entries, DWORD number, const struct ns_entry *e)
     if (!(key = reg_open(entries, name, true))) return false;
     ok = reg_set_string(key, L"LibraryPath", REG_EXPAND_SZ, e->path) &&
          reg_set_string(key, L"DisplayString", REG_SZ, e->display) &&
-         reg_set(key, L"ProviderId", REG_BINARY, &e->id, sizeof(e->id)) &&
-         reg_set_dword(key, L"AddressFamily", e->family) &&
-         reg_set_dword(key, L"SupportedNameSpace", e->name_space) &&
-         reg_set_dword(key, L"Enabled", e->enabled) && reg_set_dword(key, L"Version", e->version) &&
-         reg_set_dword(key, L"StoresServiceClassInfo", e->stores_class_info) &&
-         reg_set(key, L"ProviderInfo", REG_BINARY, e->info, e->info_size);
+         catalog_reg_set(key, L"ProviderId", REG_BINARY, &e->id, sizeof(e->id)) &&
+         catalog_reg_set_dword(key, L"AddressFamily", e->family) &&
+         catalog_reg_set_dword(key, L"SupportedNameSpace", e->name_space) &&
+         catalog_reg_set_dword(key, L"Enabled", e->enabled) && catalog_reg_set_dword(key, L"Version", e->version) &&
+         catalog_reg_set_dword(key, L"StoresServiceClassInfo", e->stores_class_info) &&
+         catalog_reg_set(key, L"ProviderInfo", REG_BINARY, e->info, e->info_size);
     NtClose(key);
     return ok;
 }
@@ -202,12 +170,12 @@ static bool entry_read(HANDLE entries, const WCHAR *name, struct ns_entry *e)
     n = reg_get(key, L"DisplayString", REG_SZ, e->display, sizeof(e->display) - sizeof(WCHAR));
     if (n >= 0) e->display[n / sizeof(WCHAR)] = 0;
     ok = ok && reg_get(key, L"ProviderId", REG_BINARY, &e->id, sizeof(e->id)) == sizeof(e->id);
-    ok = ok && reg_get_dword(key, L"SupportedNameSpace", &e->name_space);
+    ok = ok && catalog_reg_get_dword(key, L"SupportedNameSpace", &e->name_space);
     e->enabled = TRUE;
-    reg_get_dword(key, L"Enabled", &e->enabled);
-    reg_get_dword(key, L"AddressFamily", &e->family);
-    reg_get_dword(key, L"Version", &e->version);
-    reg_get_dword(key, L"StoresServiceClassInfo", &e->stores_class_info);
+    catalog_reg_get_dword(key, L"Enabled", &e->enabled);
+    catalog_reg_get_dword(key, L"AddressFamily", &e->family);
+    catalog_reg_get_dword(key, L"Version", &e->version);
+    catalog_reg_get_dword(key, L"StoresServiceClassInfo", &e->stores_class_info);
     n = reg_get(key, L"ProviderInfo", REG_BINARY, e->info, sizeof(e->info));
     e->info_size = n > 0 ? (DWORD)n : 0;
     NtClose(key);
@@ -233,7 +201,7 @@ static HANDLE entries_key(HANDLE catalog, bool wow32)
     HANDLE entries;
     DWORD count;
 
-    if (reg_get_dword(catalog, count_name(wow32), &count))
+    if (catalog_reg_get_dword(catalog, count_name(wow32), &count))
         return reg_open(catalog, entries_name(wow32), false);
     if (!(entries = reg_open(catalog, entries_name(wow32), true))) return NULL;
     {
@@ -243,7 +211,7 @@ static HANDLE entries_key(HANDLE catalog, bool wow32)
         /* Begin from an empty view. */
         while (ok && reg_subkey(entries, 0, name)) ok = reg_delete(entries, name);
         if (ok) default_entry(e);
-        ok = ok && entry_write(entries, 1, e) && reg_set_dword(catalog, count_name(wow32), 1);
+        ok = ok && entry_write(entries, 1, e) && catalog_reg_set_dword(catalog, count_name(wow32), 1);
         HeapFree(GetProcessHeap(), 0, e);
         if (!ok) {
             NtClose(entries);
@@ -503,7 +471,7 @@ static int install(bool wow32, const WCHAR *identifier, const WCHAR *path, DWORD
     }
     count32 = (DWORD)count + 1;
     if (!(entries = reg_open(catalog, entries_name(wow32), false)) ||
-        !entry_write(entries, last + 1, e) || !reg_set_dword(catalog, count_name(wow32), count32))
+        !entry_write(entries, last + 1, e) || !catalog_reg_set_dword(catalog, count_name(wow32), count32))
         err = WSANO_RECOVERY;
 done:
     if (entries) NtClose(entries);
@@ -569,7 +537,13 @@ static int find_entry(HANDLE catalog, bool wow32, const GUID *id, WCHAR *name, i
     return err;
 }
 
-static int uninstall(bool wow32, const GUID *id)
+/* A change to the entry of one provider in a view: given the catalog key, the view's entries key,
+   the entry's key name and the view's count; false if the registry refused it. */
+typedef bool (*entry_change)(HANDLE catalog, bool wow32, HANDLE entries, const WCHAR *name,
+                             int count, BOOL arg);
+
+/* Under the lock: find the entry of ID in the view and make CHANGE to it. */
+static int change_entry(bool wow32, const GUID *id, entry_change change, BOOL arg)
 {
     HANDLE catalog, entries = NULL;
     WCHAR name[64];
@@ -581,13 +555,25 @@ static int uninstall(bool wow32, const GUID *id)
         err = WSANO_RECOVERY;
     } else if (!(err = find_entry(catalog, wow32, id, name, &count))) {
         if (!(entries = reg_open(catalog, entries_name(wow32), false)) ||
-            !reg_delete(entries, name) || !reg_set_dword(catalog, count_name(wow32), count - 1))
+            !change(catalog, wow32, entries, name, count, arg))
             err = WSANO_RECOVERY;
     }
     if (entries) NtClose(entries);
     if (catalog) NtClose(catalog);
     ReleaseSRWLockExclusive(&catalog_lock);
     return err;
+}
+
+static bool remove_entry(HANDLE catalog, bool wow32, HANDLE entries, const WCHAR *name, int count,
+                         BOOL arg)
+{
+    (void)arg;
+    return reg_delete(entries, name) && catalog_reg_set_dword(catalog, count_name(wow32), count - 1);
+}
+
+static int uninstall(bool wow32, const GUID *id)
+{
+    return change_entry(wow32, id, remove_entry, FALSE);
 }
 
 INT WSPAPI WSCUnInstallNameSpace(LPGUID lpProviderId)
@@ -600,26 +586,19 @@ INT WSPAPI WSCUnInstallNameSpace32(LPGUID lpProviderId)
     return wsc_result(uninstall(true, lpProviderId));
 }
 
+static bool set_enabled(HANDLE catalog, bool wow32, HANDLE entries, const WCHAR *name, int count,
+                        BOOL on)
+{
+    HANDLE key = reg_open(entries, name, false);
+    bool ok = key && catalog_reg_set_dword(key, L"Enabled", on ? 1 : 0);
+    (void)catalog, (void)wow32, (void)count;
+    if (key) NtClose(key);
+    return ok;
+}
+
 static int enable(bool wow32, const GUID *id, BOOL on)
 {
-    HANDLE catalog, entries = NULL, key = NULL;
-    WCHAR name[64];
-    int count, err;
-
-    if (!id || !ws_readable(id, sizeof(*id))) return WSAEINVAL;
-    AcquireSRWLockExclusive(&catalog_lock);
-    if (!(catalog = catalog_key())) {
-        err = WSANO_RECOVERY;
-    } else if (!(err = find_entry(catalog, wow32, id, name, &count))) {
-        if (!(entries = reg_open(catalog, entries_name(wow32), false)) ||
-            !(key = reg_open(entries, name, false)) || !reg_set_dword(key, L"Enabled", on ? 1 : 0))
-            err = WSANO_RECOVERY;
-    }
-    if (key) NtClose(key);
-    if (entries) NtClose(entries);
-    if (catalog) NtClose(catalog);
-    ReleaseSRWLockExclusive(&catalog_lock);
-    return err;
+    return change_entry(wow32, id, set_enabled, on);
 }
 
 INT WSPAPI WSCEnableNSProvider(LPGUID lpProviderId, BOOL fEnable)

@@ -1,4 +1,6 @@
 #include "ws_test.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include "openws2/identity.h"
 
 static char dll_path[MAX_PATH];
@@ -126,4 +128,32 @@ int ws_test_finish_blocked_recv(struct ws_test_blocked_recv *b)
     int done = WaitForSingleObject(b->thread, 10000) == WAIT_OBJECT_0;
     CloseHandle(b->thread);
     return done;
+}
+
+/* A file of the source tree, whose location ctest passes in OPENWS2_SOURCE_DIR. */
+char *ws_test_read_source_file(const char *relative)
+{
+    const char *dir = getenv("OPENWS2_SOURCE_DIR");
+    char path[MAX_PATH];
+    FILE *f;
+    long size;
+    char *text;
+
+    if (!dir) fail_msg("OPENWS2_SOURCE_DIR is not set (run the test through ctest)");
+    snprintf(path, sizeof(path), "%s/%s", dir, relative);
+    if (!(f = fopen(path, "rb"))) {
+        /* A Unix path, seen from Windows: it lives on the drive mapped to the root. */
+        snprintf(path, sizeof(path), "Z:%s/%s", dir, relative);
+        f = fopen(path, "rb");
+    }
+    if (!f) fail_msg("cannot open %s/%s", dir, relative);
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    text = malloc(size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, size, f), size);
+    text[size] = 0;
+    fclose(f);
+    return text;
 }

@@ -19,6 +19,10 @@ int ws_test_is_openws2(void);
 /* Path of the loaded ws2_32.dll (for messages). */
 const char *ws_test_dll_path(void);
 
+/* A file of the source tree (whose location ctest passes in OPENWS2_SOURCE_DIR), read whole and
+   NUL-terminated; free() it. Fails the test if it cannot be read. */
+char *ws_test_read_source_file(const char *relative);
+
 /* Exit loudly unless the DLL under test is ours; then run the group. */
 #define WS_TEST_MAIN(tests, setup, teardown)                                                       \
     int main(void)                                                                                 \

@@ -143,10 +143,7 @@ static int recv_waitall(SOCKET s, struct ws_socket *sock, LPWSABUF bufs, DWORD c
         *err = WSAEOPNOTSUPP;
         return SOCKET_ERROR;
     }
-    if (!ws_readable(bufs, (size_t)count * sizeof(*bufs))) {
-        *err = WSAEFAULT;
-        return SOCKET_ERROR;
-    }
+    /* The entry point has checked the buffer array. */
     if (count > WAITALL_STACK_BUFFERS &&
         !(rest = HeapAlloc(GetProcessHeap(), 0, (size_t)count * sizeof(*rest)))) {
         *err = WSAENOBUFS;
