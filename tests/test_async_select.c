@@ -489,7 +489,8 @@ static void test_a_handle_value_reused_after_CloseHandle_gets_one_FD_CLOSE_and_n
         assert_true(fresh != INVALID_SOCKET);
         /* Every other round the new socket is selected too, before or after the old close is
            noticed. */
-        if (round & 1) assert_int_equal(WSAAsyncSelect(fresh, window, WM_SOCKET, FD_READ | FD_CLOSE), 0);
+        if (round & 1)
+            assert_int_equal(WSAAsyncSelect(fresh, window, WM_SOCKET, FD_READ | FD_CLOSE), 0);
         expect_message(server, FD_CLOSE, 0);
         assert_int_equal(closesocket(fresh), 0);
         pass_fence(fence_client, fence_server);

@@ -372,9 +372,9 @@ static void test_the_final_WSACleanup_ends_pending_lookups_without_a_word(void *
 
     hints.ai_family = AF_INET;
     ov.hEvent = WSACreateEvent();
-    assert_int_equal(GetAddrInfoExW(L"slow.dns.test", NULL, NS_DNS, NULL, &hints, &res, NULL, &ov,
-                                    NULL, NULL),
-                     WSA_IO_PENDING);
+    assert_int_equal(
+        GetAddrInfoExW(L"slow.dns.test", NULL, NS_DNS, NULL, &hints, &res, NULL, &ov, NULL, NULL),
+        WSA_IO_PENDING);
     task = WSAAsyncGetHostByName(window, WM_USER + 6, "slow.dns.test", buffer, sizeof(buffer));
     assert_non_null(task);
 

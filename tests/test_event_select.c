@@ -1044,8 +1044,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_connecting_a_datagram_socket_reports_FD_CONNECT_and_FD_WRITE),
     cmocka_unit_test(test_a_closed_event_handle_whose_value_is_reused_is_not_set_by_the_socket),
     cmocka_unit_test(test_shutdown_SD_BOTH_keeps_the_selection_and_the_peer_close_reports_FD_CLOSE),
-    cmocka_unit_test(
-        test_an_accepted_socket_keeps_the_inherited_selection_after_shutdown_SD_BOTH),
+    cmocka_unit_test(test_an_accepted_socket_keeps_the_inherited_selection_after_shutdown_SD_BOTH),
     cmocka_unit_test(test_events_the_device_has_no_source_for_are_accepted),
     cmocka_unit_test(test_WSAEventSelect_makes_the_socket_non_blocking),
     cmocka_unit_test(test_FIONBIO_off_fails_with_WSAEINVAL_until_the_selection_is_cancelled),

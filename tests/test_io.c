@@ -384,7 +384,8 @@ static void test_recv_on_an_unbound_udp_socket_fails_with_WSAEINVAL(void **state
    block". A listener whose queue is full leaves further connects pending. */
 static void test_recv_and_send_while_the_connect_is_pending_fail_with_WSAENOTCONN(void **state)
 {
-    SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), clients[8], pending = INVALID_SOCKET;
+    SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP), clients[8],
+           pending = INVALID_SOCKET;
     struct sockaddr_storage addr;
     int len = ws_test_loopback(AF_INET, 0, &addr);
     struct timeval zero = {0, 0}, wait = {0, 500000};

@@ -214,9 +214,8 @@ static void test_overlapped_SIOCATMARK_answers_at_once_and_completes_through_the
     port = CreateIoCompletionPort((HANDLE)client, NULL, 77, 0);
     assert_non_null(port);
     SetLastError(0xdeadbeef);
-    assert_int_equal(WSAIoctl(client, SIOCATMARK, NULL, 0, &value, sizeof(value), &returned, &ov,
-                              NULL),
-                     0);
+    assert_int_equal(
+        WSAIoctl(client, SIOCATMARK, NULL, 0, &value, sizeof(value), &returned, &ov, NULL), 0);
     assert_int_equal(WSAGetLastError(), 0);
     assert_int_equal(value, TRUE);
     assert_int_equal(returned, sizeof(value));

@@ -135,8 +135,7 @@ static void test_MSG_WAITALL_with_MSG_PEEK_MSG_OOB_or_MSG_PARTIAL_fails_with_WSA
     for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
         WSABUF wsabuf = {sizeof(buf), buf};
         DWORD received = 0xdead, flags = MSG_WAITALL | others[i];
-        assert_socket_error(recv(server, buf, sizeof(buf), MSG_WAITALL | others[i]),
-                            WSAEOPNOTSUPP);
+        assert_socket_error(recv(server, buf, sizeof(buf), MSG_WAITALL | others[i]), WSAEOPNOTSUPP);
         assert_socket_error(WSARecv(server, &wsabuf, 1, &received, &flags, NULL, NULL),
                             WSAEOPNOTSUPP);
     }
@@ -180,8 +179,8 @@ static void test_MSG_WAITALL_with_a_bad_buffer_array_fails_with_WSAEFAULT(void *
     DWORD received, flags = MSG_WAITALL;
     (void)state;
     ws_test_tcp_pair(AF_INET, &client, &server);
-    assert_socket_error(WSARecv(server, (WSABUF *)(ULONG_PTR)0x10, 1, &received, &flags, NULL, NULL),
-                        WSAEFAULT);
+    assert_socket_error(
+        WSARecv(server, (WSABUF *)(ULONG_PTR)0x10, 1, &received, &flags, NULL, NULL), WSAEFAULT);
     closesocket(client);
     closesocket(server);
 }
@@ -261,7 +260,8 @@ int main(void)
         cmocka_unit_test(test_WSARecv_with_MSG_WAITALL_fills_every_buffer_of_a_scatter_list),
         cmocka_unit_test(test_recv_with_MSG_WAITALL_returns_what_came_when_the_peer_closes),
         cmocka_unit_test(test_recv_with_MSG_WAITALL_after_a_reset_fails_with_WSAECONNRESET),
-        cmocka_unit_test(test_recv_with_MSG_WAITALL_on_an_unconnected_stream_fails_with_WSAENOTCONN),
+        cmocka_unit_test(
+            test_recv_with_MSG_WAITALL_on_an_unconnected_stream_fails_with_WSAENOTCONN),
         cmocka_unit_test(
             test_MSG_WAITALL_with_MSG_PEEK_MSG_OOB_or_MSG_PARTIAL_fails_with_WSAEOPNOTSUPP),
         cmocka_unit_test(test_MSG_WAITALL_on_a_non_blocking_socket_fails_with_WSAEOPNOTSUPP),

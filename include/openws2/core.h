@@ -119,7 +119,8 @@ bool sock_table_remove_stale(struct ws_socket *sock, LONG generation);
 void sock_table_for_each(void (*fn)(struct ws_socket *sock, void *ctx), void *ctx);
 /* Set (a plain store) by whatever leaves something for the final WSACleanup to end or free:
    a socket registered, a per-thread result buffer or blocking hook, a notification thread
-   started, a namespace lookup or provider DLL, an asynchronous name lookup. A final cleanup that finds it clear has nothing to do. */
+   started, a namespace lookup or provider DLL, an asynchronous name lookup. A final cleanup that
+   finds it clear has nothing to do. */
 extern volatile LONG ws_cleanup_work;
 static inline void ws_note_cleanup_work(void)
 {

@@ -728,7 +728,8 @@ static bool our_node(const void *node, enum ai_shape shape)
                                 : (const BYTE *)((const ADDRINFOEXW *)node)->ai_addr;
     return addr == (const BYTE *)node + ((size + 7) & ~(size_t)7) ||
            (shape == SHAPE_EX &&
-            addr == (const BYTE *)node + ((size + sizeof(struct addrinfoex_tail) + 7) & ~(size_t)7));
+            addr ==
+                (const BYTE *)node + ((size + sizeof(struct addrinfoex_tail) + 7) & ~(size_t)7));
 }
 
 /*

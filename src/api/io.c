@@ -11,8 +11,7 @@ static int recv_common(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, L
     int err;
     struct ws_socket *sock = ws_enter(s, &err);
     if (!sock) return ws_fail(err);
-    if (!ws_writable(flags, sizeof(*flags)) || (!ov && !received))
-        return ws_fail(WSAEFAULT);
+    if (!ws_writable(flags, sizeof(*flags)) || (!ov && !received)) return ws_fail(WSAEFAULT);
     /* No buffer at all (not even an empty one) is an invalid argument. */
     if (!count) return ws_fail(WSAEINVAL);
     /* Memory the provider reads or writes before the device sees the call. */

@@ -149,7 +149,8 @@ static bool entry_write(HANDLE entries, DWORD number, const struct ns_entry *e)
          catalog_reg_set(key, L"ProviderId", REG_BINARY, &e->id, sizeof(e->id)) &&
          catalog_reg_set_dword(key, L"AddressFamily", e->family) &&
          catalog_reg_set_dword(key, L"SupportedNameSpace", e->name_space) &&
-         catalog_reg_set_dword(key, L"Enabled", e->enabled) && catalog_reg_set_dword(key, L"Version", e->version) &&
+         catalog_reg_set_dword(key, L"Enabled", e->enabled) &&
+         catalog_reg_set_dword(key, L"Version", e->version) &&
          catalog_reg_set_dword(key, L"StoresServiceClassInfo", e->stores_class_info) &&
          catalog_reg_set(key, L"ProviderInfo", REG_BINARY, e->info, e->info_size);
     NtClose(key);
@@ -211,7 +212,8 @@ static HANDLE entries_key(HANDLE catalog, bool wow32)
         /* Begin from an empty view. */
         while (ok && reg_subkey(entries, 0, name)) ok = reg_delete(entries, name);
         if (ok) default_entry(e);
-        ok = ok && entry_write(entries, 1, e) && catalog_reg_set_dword(catalog, count_name(wow32), 1);
+        ok = ok && entry_write(entries, 1, e) &&
+             catalog_reg_set_dword(catalog, count_name(wow32), 1);
         HeapFree(GetProcessHeap(), 0, e);
         if (!ok) {
             NtClose(entries);
@@ -471,7 +473,8 @@ static int install(bool wow32, const WCHAR *identifier, const WCHAR *path, DWORD
     }
     count32 = (DWORD)count + 1;
     if (!(entries = reg_open(catalog, entries_name(wow32), false)) ||
-        !entry_write(entries, last + 1, e) || !catalog_reg_set_dword(catalog, count_name(wow32), count32))
+        !entry_write(entries, last + 1, e) ||
+        !catalog_reg_set_dword(catalog, count_name(wow32), count32))
         err = WSANO_RECOVERY;
 done:
     if (entries) NtClose(entries);
@@ -568,7 +571,8 @@ static bool remove_entry(HANDLE catalog, bool wow32, HANDLE entries, const WCHAR
                          BOOL arg)
 {
     (void)arg;
-    return reg_delete(entries, name) && catalog_reg_set_dword(catalog, count_name(wow32), count - 1);
+    return reg_delete(entries, name) &&
+           catalog_reg_set_dword(catalog, count_name(wow32), count - 1);
 }
 
 static int uninstall(bool wow32, const GUID *id)

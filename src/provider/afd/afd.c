@@ -126,11 +126,11 @@ SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
     InitializeObjectAttributes(&attr, &name,
                                (flags & WSA_FLAG_NO_HANDLE_INHERIT) ? 0 : OBJ_INHERIT, NULL, NULL);
     /* WSA_FLAG_ACCESS_SYSTEM_SECURITY: the handle may read and set the socket's SACL. */
-    status = NtOpenFile(&handle,
-                        GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE |
-                            ((flags & WSA_FLAG_ACCESS_SYSTEM_SECURITY) ? ACCESS_SYSTEM_SECURITY : 0),
-                        &attr, &io, 0,
-                        (flags & WSA_FLAG_OVERLAPPED) ? 0 : FILE_SYNCHRONOUS_IO_NONALERT);
+    status =
+        NtOpenFile(&handle,
+                   GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE |
+                       ((flags & WSA_FLAG_ACCESS_SYSTEM_SECURITY) ? ACCESS_SYSTEM_SECURITY : 0),
+                   &attr, &io, 0, (flags & WSA_FLAG_OVERLAPPED) ? 0 : FILE_SYNCHRONOUS_IO_NONALERT);
     if (status) {
         *err = afd_error(status);
         return INVALID_SOCKET;
@@ -138,8 +138,8 @@ SOCKET WSPAPI afd_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
     create.family = af;
     create.type = type;
     create.protocol = protocol;
-    create.wsa_flags =
-        flags & ~(WSA_FLAG_NO_HANDLE_INHERIT | WSA_FLAG_OVERLAPPED | WSA_FLAG_ACCESS_SYSTEM_SECURITY);
+    create.wsa_flags = flags & ~(WSA_FLAG_NO_HANDLE_INHERIT | WSA_FLAG_OVERLAPPED |
+                                 WSA_FLAG_ACCESS_SYSTEM_SECURITY);
     status = NtDeviceIoControlFile(handle, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_CREATE), &create,
                                    sizeof(create), NULL, 0);
     if (status) {
@@ -382,8 +382,8 @@ int WSPAPI afd_shutdown(SOCKET s, int how, LPINT err)
     if (sock && sock->type == SOCK_STREAM &&
         (!sock->peer_len || !(sock->flags & WS_SOCK_CONNECTED)))
         afd_peer_error(s);
-    status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_SHUTDOWN),
-                                   &how, sizeof(how), NULL, 0);
+    status = NtDeviceIoControlFile((HANDLE)s, NULL, NULL, NULL, &io, AFD_WINE(AFD_W_SHUTDOWN), &how,
+                                   sizeof(how), NULL, 0);
     if (status) {
         *err = afd_error(status);
         return SOCKET_ERROR;
@@ -479,8 +479,8 @@ static void keep_connect_target(struct ws_socket *sock, const struct sockaddr *a
 static bool connect_under_way(SOCKET s)
 {
     NTSTATUS status;
-    int now = afd_poll_now(s, AFD_POLL_CONNECT | AFD_POLL_CONNECT_ERR | AFD_POLL_HUP | AFD_POLL_RESET,
-                           &status);
+    int now = afd_poll_now(
+        s, AFD_POLL_CONNECT | AFD_POLL_CONNECT_ERR | AFD_POLL_HUP | AFD_POLL_RESET, &status);
     return !status && !now;
 }
 

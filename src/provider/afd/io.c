@@ -138,8 +138,8 @@ static int recv_waitall(SOCKET s, struct ws_socket *sock, LPWSABUF bufs, DWORD c
     DWORD index = 0, total = 0, got, pass_flags;
     int pass_err;
 
-    if ((*flags & (MSG_OOB | MSG_PEEK | MSG_PARTIAL)) || ov || !sock ||
-        sock->type != SOCK_STREAM || (sock->flags & WS_SOCK_NONBLOCKING)) {
+    if ((*flags & (MSG_OOB | MSG_PEEK | MSG_PARTIAL)) || ov || !sock || sock->type != SOCK_STREAM ||
+        (sock->flags & WS_SOCK_NONBLOCKING)) {
         *err = WSAEOPNOTSUPP;
         return SOCKET_ERROR;
     }
@@ -280,8 +280,7 @@ static int send_error(SOCKET s, const struct sockaddr *to, int err)
     if (!(sock = sock_table_find(s))) return err;
     switch (err) {
     case WSAECONNRESET:
-        return sock->type == SOCK_STREAM && !(sock->flags & WS_SOCK_CONNECTING) ? WSAENOTCONN
-                                                                                : err;
+        return sock->type == SOCK_STREAM && !(sock->flags & WS_SOCK_CONNECTING) ? WSAENOTCONN : err;
     case WSAEINVAL: return sock->type == SOCK_DGRAM && !to ? WSAENOTCONN : err;
     default: return not_yet_connected(s, sock) ? WSAENOTCONN : err;
     }

@@ -366,8 +366,7 @@ static void refresh_close_poll(struct notifier *n)
         struct notify_entry *e = &n->entries[i];
         /* Only a selection that posts FD_CLOSE needs to hear of a close behind our back: every
            entry in the poll costs the wineserver a look on each event of any socket. */
-        if (e->s == INVALID_SOCKET || e->retired || !e->window || !(e->events & FD_CLOSE))
-            continue;
+        if (e->s == INVALID_SOCKET || e->retired || !e->window || !(e->events & FD_CLOSE)) continue;
         /* Closed behind our back while no poll was pending, and the value already given to
            another socket of ours: a poll now would watch that one. */
         if (!entry_socket(e)) {
