@@ -825,13 +825,17 @@ static void test_GetAddrInfoExW_rejects_bad_namespace_and_async_arguments(void *
         WSAEFAULT, WSAEFAULT);
 }
 
-/* The extended result shape: ADDRINFOEXW followed by these (ADDRINFOEX2W .. ADDRINFOEX4). */
+/* The extended result shape: ADDRINFOEXW followed by these (ADDRINFOEX2W .. ADDRINFOEX5). */
 struct ex_tail {
     int ai_version;
     PWSTR ai_fqdn;
     int ai_interfaceindex;
     HANDLE ai_resolutionhandle;
+    unsigned int ai_ttl;
 };
+#define AI_EXTENDED_          0x80000000u
+#define AI_RESOLUTION_HANDLE_ 0x40000000
+#define AI_RETURN_TTL_        0x00000080
 struct ex2_hints {
     ADDRINFOEXW base;
     struct ex_tail tail;
@@ -860,6 +864,108 @@ static void test_GetAddrInfoExW_AI_EXTENDED_gives_versioned_entries_with_the_fqd
     assert_wsa_error(
         GetAddrInfoExW(L"alpha", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL),
         WSAEINVAL, WSAEINVAL);
+}
+
+/* AI_CANONNAME with AI_FQDN is refused by getaddrinfo, but GetAddrInfoEx gives both names in
+   ADDRINFOEX2, even to hints of the plain shape. */
+static void test_GetAddrInfoExW_AI_CANONNAME_with_AI_FQDN_gives_ADDRINFOEX2(void **state)
+{
+    ADDRINFOEXW h, *res = NULL;
+    const struct ex_tail *tail;
+    (void)state;
+    memset(&h, 0, sizeof(h));
+    h.ai_flags = AI_CANONNAME | AI_FQDN;
+    h.ai_family = AF_INET;
+    WSASetLastError(0xdead);
+    assert_int_equal(GetAddrInfoExW(L"alpha", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL),
+                     0);
+    assert_int_equal(WSAGetLastError(), 0);
+    assert_non_null(res);
+    assert_int_equal((unsigned)res->ai_flags, AI_EXTENDED_);
+    tail = (const struct ex_tail *)(res + 1);
+    assert_int_equal(tail->ai_version, 2);
+    assert_non_null(res->ai_canonname);
+    assert_true(!wcscmp(res->ai_canonname, L"alpha.test"));
+    assert_non_null(tail->ai_fqdn);
+    assert_true(!wcscmp(tail->ai_fqdn, L"alpha.test"));
+    assert_null(ex_next(res));
+    FreeAddrInfoExW(res);
+}
+
+/* AI_RESOLUTION_HANDLE (Windows 10's ADDRINFOEX4): every entry carries the same handle to the
+   name, for SIO_APPLY_TRANSPORT_SETTING (test_sio.c); the flag alone asks for that shape. */
+static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_handle(void **state)
+{
+    struct ex2_hints h;
+    ADDRINFOEXW *res = NULL, *ai;
+    const struct ex_tail *tail;
+    HANDLE handle;
+    (void)state;
+    memset(&h, 0, sizeof(h));
+    h.base.ai_flags = (int)(AI_EXTENDED_ | AI_FQDN | AI_CANONNAME | AI_RESOLUTION_HANDLE_);
+    h.tail.ai_version = 4;
+    assert_int_equal(
+        GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL),
+        0);
+    assert_non_null(res);
+    assert_non_null(ex_next(res)); /* alpha.test has an IPv4 and an IPv6 address */
+    tail = (const struct ex_tail *)(res + 1);
+    assert_int_equal(tail->ai_version, 4);
+    assert_true(!wcscmp(res->ai_canonname, L"alpha.test"));
+    assert_true(!wcscmp(tail->ai_fqdn, L"alpha.test"));
+    handle = tail->ai_resolutionhandle;
+    assert_non_null(handle);
+    assert_true(handle != INVALID_HANDLE_VALUE);
+    for (ai = res; ai; ai = ex_next(ai)) {
+        tail = (const struct ex_tail *)(ai + 1);
+        assert_int_equal(tail->ai_version, 4);
+        assert_ptr_equal(tail->ai_resolutionhandle, handle);
+    }
+    FreeAddrInfoExW(res);
+
+    /* Without AI_EXTENDED, the flag still brings the version that has the member. */
+    memset(&h, 0, sizeof(h));
+    h.base.ai_flags = AI_RESOLUTION_HANDLE_;
+    h.base.ai_family = AF_INET;
+    assert_int_equal(
+        GetAddrInfoExW(L"127.0.0.1", NULL, NS_ALL, NULL, &h.base, &res, NULL, NULL, NULL, NULL), 0);
+    tail = (const struct ex_tail *)(res + 1);
+    assert_int_equal(tail->ai_version, 4);
+    assert_non_null(tail->ai_resolutionhandle);
+    assert_true(tail->ai_resolutionhandle != handle); /* a new answer, a new handle */
+    FreeAddrInfoExW(res);
+
+    /* Not asked for, there is none. */
+    memset(&h, 0, sizeof(h));
+    h.base.ai_flags = (int)AI_EXTENDED_;
+    h.tail.ai_version = 4;
+    assert_int_equal(
+        GetAddrInfoExW(L"alpha", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL), 0);
+    tail = (const struct ex_tail *)(res + 1);
+    assert_int_equal(tail->ai_version, 4);
+    assert_null(tail->ai_resolutionhandle);
+    FreeAddrInfoExW(res);
+}
+
+/* AI_RETURN_TTL gives ADDRINFOEX5 entries. The hosts file and literals have no TTL: 0 (the DNS
+   TTLs are in test_dns.c). */
+static void test_GetAddrInfoExW_AI_RETURN_TTL_gives_ADDRINFOEX5_entries(void **state)
+{
+    ADDRINFOEXW h, *res = NULL;
+    const struct ex_tail *tail;
+    (void)state;
+    memset(&h, 0, sizeof(h));
+    h.ai_flags = AI_RETURN_TTL_;
+    assert_int_equal(
+        GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
+    for (ADDRINFOEXW *ai = res; ai; ai = ex_next(ai)) {
+        tail = (const struct ex_tail *)(ai + 1);
+        assert_int_equal((unsigned)ai->ai_flags, AI_EXTENDED_);
+        assert_int_equal(tail->ai_version, 5);
+        assert_int_equal(tail->ai_ttl, 0);
+        assert_null(tail->ai_resolutionhandle);
+    }
+    FreeAddrInfoExW(res);
 }
 
 /* ---- GetAddrInfoEx: asynchronous ---- */
@@ -1079,6 +1185,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_GetAddrInfoExA_gives_ansi_canonical_names),
     cmocka_unit_test(test_GetAddrInfoExW_rejects_bad_namespace_and_async_arguments),
     cmocka_unit_test(test_GetAddrInfoExW_AI_EXTENDED_gives_versioned_entries_with_the_fqdn),
+    cmocka_unit_test(test_GetAddrInfoExW_AI_CANONNAME_with_AI_FQDN_gives_ADDRINFOEX2),
+    cmocka_unit_test(test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_handle),
+    cmocka_unit_test(test_GetAddrInfoExW_AI_RETURN_TTL_gives_ADDRINFOEX5_entries),
     cmocka_unit_test(test_GetAddrInfoExW_async_with_an_event_completes_through_the_overlapped),
     cmocka_unit_test(test_GetAddrInfoExW_async_with_a_completion_routine_calls_it_once),
     cmocka_unit_test(test_GetAddrInfoExCancel_cancels_a_pending_query_or_rejects_the_handle),

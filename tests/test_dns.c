@@ -5,8 +5,8 @@
  * query leaves the machine. (Not another 127.x address: Wine's socket device binds a datagram
  * socket there as if to any address, so its replies would come from 127.0.0.1 and the host's
  * resolver would drop them.) The server answers:
- *   alpha.dns.test   A 127.0.0.5
- *   cname.dns.test   CNAME alpha.dns.test, then its A record
+ *   alpha.dns.test   A 127.0.0.5 (TTL 300)
+ *   cname.dns.test   CNAME alpha.dns.test (TTL 30), then its A record
  *   slow.dns.test    A 127.0.0.6, three seconds late
  *   xn--bcher-kva.dns.test (the IDNA form of "bücher.dns.test")   A 127.0.0.7
  *   192.0.2.5        PTR ptr.dns.test (5.2.0.192.in-addr.arpa)
@@ -65,9 +65,10 @@ static int put_name(unsigned char *out, const char *name)
     return n;
 }
 
-/* A resource record: NAME (a pointer to offset 12, the question, when NULL), TYPE, DATA. */
-static int put_record(unsigned char *out, const char *name, int type, const void *data,
-                      int data_len)
+/* A resource record: NAME (a pointer to offset 12, the question, when NULL), TYPE, DATA; a TTL
+   of 60 seconds unless put_record_ttl says otherwise. */
+static int put_record_ttl(unsigned char *out, const char *name, int type, const void *data,
+                          int data_len, unsigned int ttl)
 {
     int n = 0;
     if (name) {
@@ -78,10 +79,17 @@ static int put_record(unsigned char *out, const char *name, int type, const void
     }
     out[n++] = 0, out[n++] = (unsigned char)type;            /* type */
     out[n++] = 0, out[n++] = 1;                              /* class IN */
-    out[n++] = 0, out[n++] = 0, out[n++] = 0, out[n++] = 60; /* TTL */
+    out[n++] = (unsigned char)(ttl >> 24), out[n++] = (unsigned char)(ttl >> 16);
+    out[n++] = (unsigned char)(ttl >> 8), out[n++] = (unsigned char)ttl;
     out[n++] = (unsigned char)(data_len >> 8), out[n++] = (unsigned char)data_len;
     memcpy(out + n, data, data_len);
     return n + data_len;
+}
+
+static int put_record(unsigned char *out, const char *name, int type, const void *data,
+                      int data_len)
+{
+    return put_record_ttl(out, name, type, data, data_len, 60);
 }
 
 /* "bücher.dns.test" as DNS knows it (IDNA's ASCII-compatible encoding). */
@@ -111,7 +119,7 @@ static DWORD WINAPI dns_server(void *arg)
         if (!strcmp(name, "alpha.dns.test") || !strcmp(name, "slow.dns.test")) {
             if (qtype == 1) {
                 a.s_addr = inet_addr(name[0] == 'a' ? "127.0.0.5" : "127.0.0.6");
-                n += put_record(reply + n, NULL, 1, &a, 4);
+                n += put_record_ttl(reply + n, NULL, 1, &a, 4, 300);
                 answers = 1;
             }
             if (name[0] == 's') Sleep(3000);
@@ -139,11 +147,11 @@ static DWORD WINAPI dns_server(void *arg)
         } else if (!strcmp(name, "cname.dns.test")) {
             unsigned char target[64];
             int target_len = put_name(target, "alpha.dns.test");
-            n += put_record(reply + n, NULL, 5, target, target_len);
+            n += put_record_ttl(reply + n, NULL, 5, target, target_len, 30);
             answers = 1;
             if (qtype == 1) {
                 a.s_addr = inet_addr("127.0.0.5");
-                n += put_record(reply + n, "alpha.dns.test", 1, &a, 4);
+                n += put_record_ttl(reply + n, "alpha.dns.test", 1, &a, 4, 300);
                 answers = 2;
             }
         } else {
@@ -299,6 +307,76 @@ static void test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain(void **state)
     assert_non_null(res->ai_canonname);
     assert_string_equal(res->ai_canonname, "alpha.dns.test");
     freeaddrinfo(res);
+}
+
+/* AI_FQDN names the name that was asked (the owner of the chain's first record), where
+   AI_CANONNAME names its end; GetAddrInfoEx gives both at once, and with AI_RETURN_TTL the
+   seconds each address may be kept: no longer than the CNAME that led to it. */
+#define AI_RETURN_TTL_ 0x00000080
+struct ex5 {
+    ADDRINFOEXW base;
+    int ai_version;
+    PWSTR ai_fqdn;
+    int ai_interfaceindex;
+    HANDLE ai_resolutionhandle;
+    unsigned int ai_ttl;
+};
+
+static void test_AI_FQDN_names_the_start_of_a_CNAME_chain_and_AI_RETURN_TTL_its_TTL(void **state)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    ADDRINFOEXW exhints;
+    struct ex5 *ex = NULL;
+    (void)state;
+    hints.ai_family = AF_INET;
+    hints.ai_flags = AI_FQDN;
+    assert_int_equal(getaddrinfo("cname.dns.test", NULL, &hints, &res), 0);
+    assert_non_null(res->ai_canonname);
+    assert_string_equal(res->ai_canonname, "cname.dns.test");
+    freeaddrinfo(res);
+
+    memset(&exhints, 0, sizeof(exhints));
+    exhints.ai_family = AF_INET;
+    exhints.ai_flags = AI_CANONNAME | AI_FQDN | AI_RETURN_TTL_;
+    assert_int_equal(GetAddrInfoExW(L"cname.dns.test", NULL, NS_DNS, NULL, &exhints,
+                                    (ADDRINFOEXW **)&ex, NULL, NULL, NULL, NULL),
+                     0);
+    assert_non_null(ex);
+    assert_int_equal(ex->ai_version, 5);
+    assert_true(!wcscmp(ex->base.ai_canonname, L"alpha.dns.test"));
+    assert_true(!wcscmp(ex->ai_fqdn, L"cname.dns.test"));
+    assert_int_equal(((SOCKADDR_IN *)ex->base.ai_addr)->sin_addr.s_addr, inet_addr("127.0.0.5"));
+    assert_int_equal(ex->ai_ttl, 30);
+    FreeAddrInfoExW(&ex->base);
+
+    exhints.ai_flags = AI_RETURN_TTL_;
+    assert_int_equal(GetAddrInfoExW(L"alpha.dns.test", NULL, NS_DNS, NULL, &exhints,
+                                    (ADDRINFOEXW **)&ex, NULL, NULL, NULL, NULL),
+                     0);
+    assert_int_equal(ex->ai_version, 5);
+    assert_int_equal(ex->ai_ttl, 300);
+    FreeAddrInfoExW(&ex->base);
+}
+
+/* AI_REQUIRE_SECURE demands a secure transport to the DNS server, which this system does not
+   have: a name that needs DNS fails without a query sent in clear text; the local databases
+   still answer. */
+static void test_AI_REQUIRE_SECURE_never_asks_DNS_in_clear_text(void **state)
+{
+    ADDRINFOEXW hints, *res = NULL;
+    LONG before = queries;
+    (void)state;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_INET;
+    hints.ai_flags = 0x20000000; /* AI_REQUIRE_SECURE */
+    assert_wsa_error(
+        GetAddrInfoExW(L"alpha.dns.test", NULL, NS_DNS, NULL, &hints, &res, NULL, NULL, NULL, NULL),
+        WSANO_RECOVERY, WSANO_RECOVERY);
+    assert_null(res);
+    assert_int_equal(queries, before);
+    assert_int_equal(
+        GetAddrInfoExW(L"127.0.0.1", NULL, NS_DNS, NULL, &hints, &res, NULL, NULL, NULL, NULL), 0);
+    FreeAddrInfoExW(res);
 }
 
 /* An asynchronous query whose answer comes after its timeout ends with WSAETIMEDOUT. */
@@ -635,6 +713,8 @@ int main(void)
         cmocka_unit_test(test_getaddrinfo_asks_the_configured_DNS_server),
         cmocka_unit_test(test_an_unknown_name_fails_with_WSAHOST_NOT_FOUND),
         cmocka_unit_test(test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain),
+        cmocka_unit_test(test_AI_FQDN_names_the_start_of_a_CNAME_chain_and_AI_RETURN_TTL_its_TTL),
+        cmocka_unit_test(test_AI_REQUIRE_SECURE_never_asks_DNS_in_clear_text),
         cmocka_unit_test(
             test_a_name_without_IPv6_addresses_asked_for_AF_INET6_fails_with_WSANO_DATA),
         cmocka_unit_test(test_gethostbyname_asks_DNS_for_names_the_files_do_not_know),

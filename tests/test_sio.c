@@ -509,6 +509,99 @@ static void test_overlapped_SIO_ROUTING_INTERFACE_QUERY_completes_through_the_ro
     closesocket(s);
 }
 
+/* ---- SIO_APPLY_TRANSPORT_SETTING ---- */
+
+#define AI_EXTENDED_          0x80000000u
+#define AI_RESOLUTION_HANDLE_ 0x40000000
+
+/* mstcpip.h's setting identifiers, which the SDK headers here lack. */
+static const GUID associate_nameres_context = {
+    0x59a38b67, 0xd4fe, 0x46e1, {0xba, 0x3c, 0x87, 0xea, 0x74, 0xca, 0x30, 0x49}};
+static const GUID real_time_notification_capability = {
+    0x6b59819a, 0x5cae, 0x492d, {0xa9, 0x01, 0x2a, 0x3c, 0x2c, 0x50, 0x16, 0x4f}};
+
+/* ADDRINFOEX4: ADDRINFOEXW, then these. */
+struct ex4 {
+    ADDRINFOEXW base;
+    int ai_version;
+    PWSTR ai_fqdn;
+    int ai_interfaceindex;
+    HANDLE ai_resolutionhandle;
+};
+
+static int apply_setting(SOCKET s, const void *in, DWORD in_len, DWORD *size)
+{
+    *size = SENTINEL;
+    return WSAIoctl(s, SIO_APPLY_TRANSPORT_SETTING, (void *)in, in_len, NULL, 0, size, NULL, NULL);
+}
+
+/* The ADDRINFOEX4 example of the reference: a handle from GetAddrInfoEx with
+   AI_RESOLUTION_HANDLE ties a TCP or UDP socket to the name; a value that is no live handle, a
+   setting nobody defines, or an input too short for its setting is WSAEINVAL. */
+static void test_SIO_APPLY_TRANSPORT_SETTING_associates_a_resolution_handle(void **state)
+{
+    struct ex4 hints;
+    ADDRINFOEXW *res = NULL;
+    ASSOCIATE_NAMERES_CONTEXT_INPUT input;
+    SOCKET tcp = tcp_socket(), udp = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    DWORD size;
+    (void)state;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.base.ai_flags = (int)(AI_EXTENDED_ | AI_FQDN | AI_CANONNAME | AI_RESOLUTION_HANDLE_);
+    hints.base.ai_family = AF_INET;
+    hints.ai_version = 4;
+    assert_int_equal(
+        GetAddrInfoExW(L"localhost", NULL, NS_DNS, NULL, &hints.base, &res, NULL, NULL, NULL, NULL),
+        0);
+    assert_non_null(res);
+    memset(&input, 0, sizeof(input));
+    input.TransportSettingId.Guid = associate_nameres_context;
+    input.Handle = (UINT64)(ULONG_PTR)((struct ex4 *)res)->ai_resolutionhandle;
+    assert_true(input.Handle != 0);
+
+    WSASetLastError(0xdead);
+    assert_int_equal(apply_setting(tcp, &input, sizeof(input), &size), 0);
+    assert_int_equal(WSAGetLastError(), 0);
+    assert_int_equal(size, 0);
+    assert_int_equal(apply_setting(udp, &input, sizeof(input), &size), 0);
+
+    /* Too short for the handle, or for the setting's identifier. */
+    assert_socket_error(apply_setting(tcp, &input, sizeof(input) - 1, &size), WSAEINVAL);
+    assert_socket_error(apply_setting(tcp, &input, sizeof(GUID) - 1, &size), WSAEINVAL);
+    assert_socket_error(apply_setting(tcp, NULL, 0, &size), WSAEINVAL);
+    assert_socket_error(apply_setting(tcp, (void *)(ULONG_PTR)0x10, sizeof(input), &size),
+                        WSAEFAULT);
+
+    /* A setting nobody defines. */
+    input.TransportSettingId.Guid.Data1 ^= 1;
+    assert_socket_error(apply_setting(tcp, &input, sizeof(input), &size), WSAEINVAL);
+    input.TransportSettingId.Guid = associate_nameres_context;
+
+    /* The handle lives as long as its list. */
+    FreeAddrInfoExW(res);
+    assert_socket_error(apply_setting(tcp, &input, sizeof(input), &size), WSAEINVAL);
+    input.Handle = 0;
+    assert_socket_error(apply_setting(tcp, &input, sizeof(input), &size), WSAEINVAL);
+    closesocket(udp);
+    closesocket(tcp);
+}
+
+/* REAL_TIME_NOTIFICATION_CAPABILITY marks a socket for the Store's ControlChannelTrigger, which
+   this system does not have: the transport does not support it. */
+static void test_SIO_APPLY_TRANSPORT_SETTING_real_time_notification_is_not_supported(void **state)
+{
+    REAL_TIME_NOTIFICATION_SETTING_INPUT input;
+    SOCKET s = tcp_socket();
+    DWORD size;
+    (void)state;
+    memset(&input, 0, sizeof(input));
+    input.TransportSettingId.Guid = real_time_notification_capability;
+    assert_socket_error(apply_setting(s, &input, sizeof(input), &size), WSAEOPNOTSUPP);
+    assert_int_equal(size, 0);
+    closesocket(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -530,6 +623,8 @@ int main(void)
         cmocka_unit_test(test_SIO_ROUTING_INTERFACE_QUERY_to_loopback_answers_loopback),
         cmocka_unit_test(test_SIO_ROUTING_INTERFACE_QUERY_to_IPv6_loopback_answers_it),
         cmocka_unit_test(test_SIO_ROUTING_INTERFACE_QUERY_rejects_bad_destinations),
+        cmocka_unit_test(test_SIO_APPLY_TRANSPORT_SETTING_associates_a_resolution_handle),
+        cmocka_unit_test(test_SIO_APPLY_TRANSPORT_SETTING_real_time_notification_is_not_supported),
         cmocka_unit_test(test_overlapped_SIO_ROUTING_INTERFACE_QUERY_completes_through_the_routine),
     };
     ws_test_require_openws2();

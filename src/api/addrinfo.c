@@ -15,6 +15,7 @@
 #include "openws2/core.h"
 #include "../resolve/db.h"
 #include "../resolve/dns.h"
+#include "../resolve/nameres.h"
 
 /* The completion routine of an asynchronous GetAddrInfoEx (the SDK headers of the build declare
    the parameter as an opaque pointer). */
@@ -41,14 +42,15 @@ typedef void(CALLBACK *ai_completion_fn)(DWORD error, DWORD bytes, LPWSAOVERLAPP
      AI_EXCLUSIVE_CUSTOM_SERVERS_ | AI_RETURN_RESPONSE_FLAGS_ | AI_REQUIRE_SECURE_ |               \
      AI_RESOLUTION_HANDLE_ | AI_EXTENDED_)
 
-/* The extended result shapes (ADDRINFOEX2W .. ADDRINFOEX4): ADDRINFOEX, then these fields. */
+/* The extended result shapes (ADDRINFOEX2W .. ADDRINFOEX5): ADDRINFOEX, then these fields. */
 struct addrinfoex_tail {
     int ai_version;
     void *ai_fqdn;
     int ai_interfaceindex;      /* version 3 */
     HANDLE ai_resolutionhandle; /* version 4 */
+    unsigned int ai_ttl;        /* version 5 */
 };
-#define EX_VERSION_MAX 4
+#define EX_VERSION_MAX 5
 
 /* ---- the request and its answer ---- */
 
@@ -63,14 +65,19 @@ struct ai_request {
     USHORT port; /* network order */
     int flags, family, socktype, protocol;
     enum ai_shape shape;
-    int ex_version; /* 0: ADDRINFOEX; 2..4: ADDRINFOEXn (AI_EXTENDED) */
+    int ex_version; /* 0: ADDRINFOEX; 2..5: ADDRINFOEXn */
     bool wide;      /* names in the result are UTF-16 */
 };
 
+/* The addresses found, each with the seconds its source lets it be kept (the DNS TTL; 0 for
+   the local databases, which give none), the canonical name (the owner of the addresses, at the
+   end of any CNAME chain) and the fully qualified name that was asked for. */
 struct ai_answer {
     int count;
     SOCKADDR_INET addrs[AI_MAX_ADDRS];
+    unsigned int ttls[AI_MAX_ADDRS];
     char canonical[AI_NAME_MAX];
+    char fqdn[AI_NAME_MAX];
 };
 
 /* ---- text conversions ---- */
@@ -143,7 +150,9 @@ static int check_hints(const struct hints_view *h, struct ai_request *rq, int al
 {
     if (h->addrlen || h->canonname || h->addr || h->next) return EAI_FAIL;
     if (h->flags & ~allowed) return EAI_BADFLAGS;
-    if ((h->flags & AI_CANONNAME) && (h->flags & AI_FQDN)) return EAI_BADFLAGS;
+    /* Both names at once need ADDRINFOEX2's second name member: GetAddrInfoEx alone has it. */
+    if ((h->flags & AI_CANONNAME) && (h->flags & AI_FQDN) && rq->shape == SHAPE_PLAIN)
+        return EAI_BADFLAGS;
     if ((h->flags & (AI_CANONNAME | AI_FQDN)) && !rq->has_node) return EAI_BADFLAGS;
     if (h->family != AF_UNSPEC && h->family != AF_INET && h->family != AF_INET6) return EAI_FAMILY;
     if (!socktype_known(h->socktype)) return EAI_SOCKTYPE;
@@ -192,7 +201,8 @@ static int resolve_service(const char *service, struct ai_request *rq)
 
 /* ---- the answer ---- */
 
-static void answer_add(struct ai_answer *an, int family, const void *addr, ULONG scope)
+static void answer_add(struct ai_answer *an, int family, const void *addr, ULONG scope,
+                       unsigned int ttl)
 {
     SOCKADDR_INET sa;
 
@@ -207,6 +217,7 @@ static void answer_add(struct ai_answer *an, int family, const void *addr, ULONG
     }
     for (int i = 0; i < an->count; i++)
         if (!memcmp(&an->addrs[i], &sa, sizeof(sa))) return;
+    an->ttls[an->count] = ttl;
     an->addrs[an->count++] = sa;
 }
 
@@ -214,6 +225,7 @@ static void answer_add(struct ai_answer *an, int family, const void *addr, ULONG
 struct collect {
     struct ai_answer *an;
     bool named;
+    unsigned int ttl; /* of the addresses being added */
 };
 
 static bool collect_address(void *ctx, int family, const void *addr, ULONG scope_id,
@@ -224,7 +236,7 @@ static bool collect_address(void *ctx, int family, const void *addr, ULONG scope
         lstrcpynA(c->an->canonical, canonical, sizeof(c->an->canonical));
         c->named = true;
     }
-    answer_add(c->an, family, addr, scope_id);
+    answer_add(c->an, family, addr, scope_id, c->ttl);
     return true;
 }
 
@@ -333,6 +345,9 @@ static int dns_lookup(const struct ai_request *rq, struct collect *c)
     WCHAR name[AI_NAME_MAX];
 
     if (dns_refuses(rq->node)) return EAI_NONAME;
+    /* No secure transport to a DNS server exists here (DNS over HTTPS): a query that demands one
+       cannot be made, and is not sent in clear text instead. */
+    if (rq->flags & AI_REQUIRE_SECURE_) return EAI_FAIL;
     if (!MultiByteToWideChar(CP_UTF8, 0, rq->node, -1, name, ARRAY_COUNT(name))) return EAI_NONAME;
     if (idn_applies(rq) && !idn_encode(name, ARRAY_COUNT(name))) return EAI_NONAME;
     ws_local_addresses(NULL, AF_UNSPEC, note_configured, &cf);
@@ -340,6 +355,7 @@ static int dns_lookup(const struct ai_request *rq, struct collect *c)
     for (size_t i = 0; i < ARRAY_COUNT(types); i++) {
         PDNS_RECORDW records = NULL, r;
         DNS_STATUS status;
+        unsigned int chain_ttl;
         if (types[i] == DNS_TYPE_AAAA ? rq->family == AF_INET || !cf.v6_global
                                       : rq->family == AF_INET6 && !(rq->flags & AI_V4MAPPED))
             continue;
@@ -356,14 +372,24 @@ static int dns_lookup(const struct ai_request *rq, struct collect *c)
             failed = failed || status != DNS_INFO_NO_RECORDS;
             continue;
         }
+        /* The first record is owned by the name asked (after any suffix search): the fully
+           qualified name. An address may be kept no longer than the CNAME records that led
+           to it. */
+        chain_ttl = UINT_MAX;
         for (r = records; r; r = r->pNext) {
             char owner[AI_NAME_MAX];
+            if (r->Flags.S.Section != DnsSectionAnswer) continue; /* glue is not the answer */
             if (!r->pName || !utf8_from_wide(r->pName, owner, sizeof(owner))) owner[0] = 0;
+            if (!c->an->fqdn[0]) lstrcpynA(c->an->fqdn, owner, sizeof(c->an->fqdn));
+            if (r->wType == DNS_TYPE_CNAME) chain_ttl = min(chain_ttl, r->dwTtl);
+            if (r->wType != DNS_TYPE_A && r->wType != DNS_TYPE_AAAA) continue;
+            c->ttl = min(chain_ttl, r->dwTtl);
             if (r->wType == DNS_TYPE_A)
                 collect_address(c, AF_INET, &r->Data.A.IpAddress, 0, owner);
-            else if (r->wType == DNS_TYPE_AAAA)
+            else
                 collect_address(c, AF_INET6, &r->Data.AAAA.Ip6Address, 0, owner);
         }
+        c->ttl = 0;
         if (!c->an->count) no_records = true; /* only other records (a CNAME alone) */
         ws_dns_free(records);
     }
@@ -502,6 +528,7 @@ static bool note_source(void *ctx, int family, const void *addr, ULONG scope_id,
 /* One destination with what the rules compare. */
 struct ranked {
     SOCKADDR_INET dest;
+    unsigned int ttl;
     bool usable, scope_match, label_match;
     int prec, scope, prefix;
     bool v6;
@@ -570,6 +597,7 @@ static void answer_sort(struct ai_answer *an)
     if (!all_loopback) ws_interface_addresses(AF_UNSPEC, note_source, &src);
     for (int i = 0; i < an->count; i++) {
         r[i].dest = an->addrs[i];
+        r[i].ttl = an->ttls[i];
         rank(&r[i], &src);
     }
     /* A stable insertion sort: rule 10 keeps the order of equals. */
@@ -582,7 +610,7 @@ static void answer_sort(struct ai_answer *an)
         }
         r[j] = cur;
     }
-    for (int i = 0; i < an->count; i++) an->addrs[i] = r[i].dest;
+    for (int i = 0; i < an->count; i++) an->addrs[i] = r[i].dest, an->ttls[i] = r[i].ttl;
 }
 
 /* Keep the addresses of the requested family; IPv4 mapped into IPv6 with AI_V4MAPPED. */
@@ -600,19 +628,21 @@ static void answer_filter(const struct ai_request *rq, struct ai_answer *an)
         const SOCKADDR_INET *sa = &an->addrs[i];
         if (rq->family == AF_UNSPEC || rq->family == sa->si_family) {
             if (sa->si_family == AF_INET)
-                answer_add(&out, AF_INET, &sa->Ipv4.sin_addr, 0);
+                answer_add(&out, AF_INET, &sa->Ipv4.sin_addr, 0, an->ttls[i]);
             else
-                answer_add(&out, AF_INET6, &sa->Ipv6.sin6_addr, sa->Ipv6.sin6_scope_id);
+                answer_add(&out, AF_INET6, &sa->Ipv6.sin6_addr, sa->Ipv6.sin6_scope_id,
+                           an->ttls[i]);
         } else if (map && sa->si_family == AF_INET) {
             IN6_ADDR m;
             memset(&m, 0, sizeof(m));
             m.s6_addr[10] = m.s6_addr[11] = 0xff;
             memcpy(&m.s6_addr[12], &sa->Ipv4.sin_addr, 4);
-            answer_add(&out, AF_INET6, &m, 0);
+            answer_add(&out, AF_INET6, &m, 0, an->ttls[i]);
         }
     }
     an->count = out.count;
     memcpy(an->addrs, out.addrs, sizeof(out.addrs[0]) * (size_t)out.count);
+    memcpy(an->ttls, out.ttls, sizeof(out.ttls[0]) * (size_t)out.count);
 }
 
 /* A numeric host: dotted IPv4 (the forms inet_addr reads) or IPv6 (brackets, scope and a
@@ -627,7 +657,7 @@ static bool parse_numeric(const char *node, struct ai_answer *an)
     int saved = WSAGetLastError();
 
     if (!RtlIpv4StringToAddressA(node, FALSE, &end, &v4) && !*end) {
-        answer_add(an, AF_INET, &v4, 0);
+        answer_add(an, AF_INET, &v4, 0, 0);
         return true;
     }
     if (!strchr(node, ':')) return false;
@@ -637,18 +667,18 @@ static bool parse_numeric(const char *node, struct ai_answer *an)
         WSASetLastError(saved);
         return false;
     }
-    answer_add(an, AF_INET6, &v6.sin6_addr, v6.sin6_scope_id);
+    answer_add(an, AF_INET6, &v6.sin6_addr, v6.sin6_scope_id, 0);
     return true;
 }
 
 static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
 {
-    struct collect c = {an, false};
+    struct collect c = {an, false, 0};
     bool numeric = false, local = false;
     int unknown = EAI_NONAME; /* the error when nothing is found */
 
     an->count = 0;
-    an->canonical[0] = 0;
+    an->canonical[0] = an->fqdn[0] = 0;
     if (!rq->has_node) {
         static const IN_ADDR any4 = {{{0}}}, loop4 = {{{127, 0, 0, 1}}};
         IN6_ADDR any6, loop6;
@@ -656,11 +686,11 @@ static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
         loop6 = any6;
         loop6.s6_addr[15] = 1;
         if (rq->flags & AI_PASSIVE) {
-            answer_add(an, AF_INET6, &any6, 0);
-            answer_add(an, AF_INET, &any4, 0);
+            answer_add(an, AF_INET6, &any6, 0, 0);
+            answer_add(an, AF_INET, &any4, 0, 0);
         } else {
-            answer_add(an, AF_INET6, &loop6, 0);
-            answer_add(an, AF_INET, &loop4, 0);
+            answer_add(an, AF_INET6, &loop6, 0, 0);
+            answer_add(an, AF_INET, &loop4, 0, 0);
         }
         numeric = true;
     } else if (parse_numeric(rq->node, an)) {
@@ -683,6 +713,8 @@ static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
     }
     if (!an->count) return unknown;
     if (!c.named && !an->canonical[0]) lstrcpynA(an->canonical, rq->node, sizeof(an->canonical));
+    /* The local databases know each name by its official one, which is both. */
+    if (!an->fqdn[0]) lstrcpynA(an->fqdn, an->canonical, sizeof(an->fqdn));
 
     answer_filter(rq, an);
     if (an->count && (rq->flags & AI_ADDRCONFIG) && !numeric && !local) {
@@ -695,10 +727,11 @@ static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
             bool mapped = sa->si_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&sa->Ipv6.sin6_addr);
             /* "Only if a global address is configured": loopback and link-local do not count. */
             if (sa->si_family == AF_INET || mapped ? cf.v4 : cf.v6_global)
-                kept.addrs[kept.count++] = *sa;
+                kept.ttls[kept.count] = an->ttls[i], kept.addrs[kept.count++] = *sa;
         }
         an->count = kept.count;
         memcpy(an->addrs, kept.addrs, sizeof(kept.addrs[0]) * (size_t)kept.count);
+        memcpy(an->ttls, kept.ttls, sizeof(kept.ttls[0]) * (size_t)kept.count);
     }
     /* The name is known, but not with an address of the family asked for. */
     if (!an->count) return numeric ? EAI_NONAME : WSANO_DATA;
@@ -717,19 +750,24 @@ static size_t node_struct_size(const struct ai_request *rq)
 }
 
 /* Whether NODE is a node build_list made: readable, its address stored right after the
-   structure (and the extended fields), in the same block. */
-static bool our_node(const void *node, enum ai_shape shape)
+   structure (and the extended fields), in the same block. *TAIL receives the extended fields of
+   a node that has them, else NULL. */
+static bool our_node(const void *node, enum ai_shape shape, const struct addrinfoex_tail **tail)
 {
     size_t size = shape == SHAPE_PLAIN ? sizeof(ADDRINFOW) : sizeof(ADDRINFOEXW);
     const BYTE *addr;
 
+    *tail = NULL;
     if (!ws_readable(node, size)) return false;
     addr = shape == SHAPE_PLAIN ? (const BYTE *)((const ADDRINFOW *)node)->ai_addr
                                 : (const BYTE *)((const ADDRINFOEXW *)node)->ai_addr;
-    return addr == (const BYTE *)node + ((size + 7) & ~(size_t)7) ||
-           (shape == SHAPE_EX &&
-            addr ==
-                (const BYTE *)node + ((size + sizeof(struct addrinfoex_tail) + 7) & ~(size_t)7));
+    if (addr == (const BYTE *)node + ((size + 7) & ~(size_t)7)) return true;
+    if (shape != SHAPE_EX ||
+        addr != (const BYTE *)node + ((size + sizeof(**tail) + 7) & ~(size_t)7) ||
+        !ws_readable((const ADDRINFOEXW *)node + 1, sizeof(**tail)))
+        return false;
+    *tail = (const struct addrinfoex_tail *)((const ADDRINFOEXW *)node + 1);
+    return true;
 }
 
 /*
@@ -739,9 +777,13 @@ static bool our_node(const void *node, enum ai_shape shape)
  */
 static void free_list(void *list, enum ai_shape shape)
 {
-    while (list && our_node(list, shape)) {
+    const struct addrinfoex_tail *tail;
+
+    while (list && our_node(list, shape, &tail)) {
         void *next = shape == SHAPE_PLAIN ? (void *)((ADDRINFOW *)list)->ai_next
                                           : (void *)((ADDRINFOEXW *)list)->ai_next;
+        if (tail && tail->ai_version >= 4 && tail->ai_resolutionhandle)
+            ws_nameres_release(tail->ai_resolutionhandle);
         HeapFree(GetProcessHeap(), 0, list);
         list = next;
     }
@@ -752,14 +794,23 @@ static void *build_list(const struct ai_request *rq, const struct ai_answer *an)
 {
     void *head = NULL, **link = &head;
     size_t base = node_struct_size(rq);
-    bool want_name = rq->flags & (AI_CANONNAME | AI_FQDN);
+    /* ai_canonname holds the canonical name, or with AI_FQDN alone the fully qualified one;
+       the extended shapes give the fully qualified name in ai_fqdn too. */
+    const char *first_name = (rq->flags & AI_CANONNAME) ? an->canonical
+                             : (rq->flags & AI_FQDN)    ? an->fqdn
+                                                        : NULL;
     bool want_fqdn = rq->ex_version >= 2 && (rq->flags & AI_FQDN);
+    HANDLE context = NULL;
 
+    /* One context for the answer, a reference for each node. */
+    if (rq->ex_version >= 4 && (rq->flags & AI_RESOLUTION_HANDLE_) &&
+        !(context = ws_nameres_open(an->count)))
+        return NULL;
     for (int i = 0; i < an->count; i++) {
         const SOCKADDR_INET *sa = &an->addrs[i];
         size_t salen = sa->si_family == AF_INET ? sizeof(SOCKADDR_IN) : sizeof(SOCKADDR_IN6);
-        size_t name_len = (i == 0 && want_name) ? name_bytes(an->canonical, rq->wide) : 0;
-        size_t fqdn_len = (i == 0 && want_fqdn) ? name_bytes(an->canonical, rq->wide) : 0;
+        size_t name_len = (i == 0 && first_name) ? name_bytes(first_name, rq->wide) : 0;
+        size_t fqdn_len = (i == 0 && want_fqdn) ? name_bytes(an->fqdn, rq->wide) : 0;
         size_t addr_off = (base + 7) & ~(size_t)7;
         BYTE *block =
             HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, addr_off + salen + name_len + fqdn_len);
@@ -768,6 +819,7 @@ static void *build_list(const struct ai_request *rq, const struct ai_answer *an)
 
         if (!block) {
             free_list(head, rq->shape);
+            for (int j = i; context && j < an->count; j++) ws_nameres_release(context);
             return NULL;
         }
         addr = (SOCKADDR *)(block + addr_off);
@@ -778,11 +830,11 @@ static void *build_list(const struct ai_request *rq, const struct ai_answer *an)
             ((SOCKADDR_IN6 *)addr)->sin6_port = rq->port;
         if (name_len) {
             name = block + addr_off + salen;
-            name_store(an->canonical, rq->wide, name, name_len);
+            name_store(first_name, rq->wide, name, name_len);
         }
         if (fqdn_len) {
             fqdn = block + addr_off + salen + name_len;
-            name_store(an->canonical, rq->wide, fqdn, fqdn_len);
+            name_store(an->fqdn, rq->wide, fqdn, fqdn_len);
         }
         if (rq->shape == SHAPE_PLAIN) {
             ADDRINFOW *ai = (ADDRINFOW *)block;
@@ -807,6 +859,8 @@ static void *build_list(const struct ai_request *rq, const struct ai_answer *an)
                 ai->ai_flags = AI_EXTENDED_;
                 tail->ai_version = rq->ex_version;
                 tail->ai_fqdn = fqdn;
+                tail->ai_resolutionhandle = context;
+                tail->ai_ttl = rq->ex_version >= 5 ? an->ttls[i] : 0;
             }
             *link = ai;
             link = (void **)&ai->ai_next;
@@ -825,8 +879,10 @@ static int run_request(const struct ai_request *rq, void **list)
     if (!an) return EAI_MEMORY;
     err = resolve_node(rq, an);
     /* The canonical name of the UTF-16 forms is given in Unicode. */
-    if (!err && idn_applies(rq) && (rq->flags & (AI_CANONNAME | AI_FQDN)))
+    if (!err && idn_applies(rq) && (rq->flags & (AI_CANONNAME | AI_FQDN))) {
         idn_decode(an->canonical, sizeof(an->canonical));
+        idn_decode(an->fqdn, sizeof(an->fqdn));
+    }
     if (!err && !(*list = build_list(rq, an))) err = EAI_MEMORY;
     HeapFree(GetProcessHeap(), 0, an);
     return err;
@@ -1145,6 +1201,11 @@ static int ex_getaddrinfo(const void *name, const void *service, DWORD ns, const
     }
     if ((err = take_request(name, service, hints ? &hv : NULL, AI_FLAGS_EX, &rq)))
         return ai_return(err);
+    /* The result shape is the newest of the hints' and the one the flags need: ADDRINFOEX2 for
+       both names, ADDRINFOEX4 for a resolution handle, ADDRINFOEX5 for the TTLs. */
+    if ((rq.flags & AI_CANONNAME) && (rq.flags & AI_FQDN)) rq.ex_version = max(rq.ex_version, 2);
+    if (rq.flags & AI_RESOLUTION_HANDLE_) rq.ex_version = max(rq.ex_version, 4);
+    if (rq.flags & AI_RETURN_TTL_) rq.ex_version = max(rq.ex_version, 5);
     if (ov) return ai_return(query_start(&rq, (void **)result, timeout, ov, routine, handle));
     if ((err = run_request(&rq, &list))) return ai_return(err);
     *result = list;

@@ -1,8 +1,8 @@
 /*
  * Control codes answered in user mode: the base and service-provider handles, the ideal send
  * backlog, the loopback fast path hint, the out-of-band mark, the UDP ICMP report switches, the
- * local address list, the routing interface query, and the routing change notification of
- * selected sockets.
+ * local address list, the routing interface query, the transport settings, and the routing
+ * change notification of selected sockets.
  *
  * Windows answers these without waiting, yet a call with an OVERLAPPED still completes through
  * it: the return value and byte count are those of the immediate answer, and then the event is
@@ -12,6 +12,7 @@
  */
 #include "openws2/afd_provider.h"
 #include "../../resolve/db.h"
+#include "../../resolve/nameres.h"
 #include <mswsock.h>
 #include <mstcpip.h>
 
@@ -117,6 +118,44 @@ static int answer_udp_reset(SOCKET s, struct ws_socket *sock, const void *in, DW
     if (sock->type != SOCK_DGRAM) return WSAEINVAL;
     *size = 0;
     return 0;
+}
+
+/* ---- SIO_APPLY_TRANSPORT_SETTING ---- */
+
+/* mstcpip.h's setting identifiers, which the SDK headers here lack. */
+static const GUID real_time_notification_capability = {
+    0x6b59819a, 0x5cae, 0x492d, {0xa9, 0x01, 0x2a, 0x3c, 0x2c, 0x50, 0x16, 0x4f}};
+static const GUID associate_nameres_context = {
+    0x59a38b67, 0xd4fe, 0x46e1, {0xba, 0x3c, 0x87, 0xea, 0x74, 0xca, 0x30, 0x49}};
+
+/*
+ * The input begins with the TRANSPORT_SETTING_ID that names the setting. Windows 10 defines two:
+ * ASSOCIATE_NAMERES_CONTEXT ties the socket to a name GetAddrInfoEx resolved (its
+ * AI_RESOLUTION_HANDLE), for policy by name, which nothing under Wine enforces, so a live handle
+ * is accepted and changes nothing else; REAL_TIME_NOTIFICATION_CAPABILITY marks a TCP socket for
+ * the Store's ControlChannelTrigger broker, which does not exist here: the transport does not
+ * support it. The settings apply to TCP and UDP sockets only.
+ */
+static int answer_transport_setting(SOCKET s, struct ws_socket *sock, const void *in, DWORD in_len,
+                                    void *out, DWORD out_len, DWORD *size)
+{
+    TRANSPORT_SETTING_ID id;
+    ASSOCIATE_NAMERES_CONTEXT_INPUT input;
+
+    (void)s, (void)out, (void)out_len;
+    *size = 0;
+    if (in_len && !ws_readable(in, in_len < sizeof(input) ? in_len : sizeof(input)))
+        return WSAEFAULT;
+    if (!in || in_len < sizeof(id)) return WSAEINVAL;
+    if ((sock->family != AF_INET && sock->family != AF_INET6) ||
+        (sock->type != SOCK_STREAM && sock->type != SOCK_DGRAM))
+        return WSAEOPNOTSUPP;
+    memcpy(&id, in, sizeof(id));
+    if (IsEqualGUID(&id.Guid, &real_time_notification_capability)) return WSAEOPNOTSUPP;
+    if (!IsEqualGUID(&id.Guid, &associate_nameres_context) || in_len < sizeof(input))
+        return WSAEINVAL;
+    memcpy(&input, in, sizeof(input));
+    return ws_nameres_known(input.Handle) ? 0 : WSAEINVAL;
 }
 
 /* ---- SIO_ADDRESS_LIST_QUERY ---- */
@@ -255,6 +294,7 @@ static const struct local_ioctl local_ioctls[] = {
     {SIO_UDP_NETRESET, COMPLETE_SUCCESS, answer_udp_reset},
     {SIO_ADDRESS_LIST_QUERY, COMPLETE_SUCCESS, answer_address_list},
     {SIO_ROUTING_INTERFACE_QUERY, COMPLETE_SUCCESS, answer_routing_interface},
+    {SIO_APPLY_TRANSPORT_SETTING, COMPLETE_SUCCESS, answer_transport_setting},
     {SIOCATMARK, COMPLETE_SUCCESS, answer_atmark},
 };
 
