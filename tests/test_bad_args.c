@@ -1494,10 +1494,16 @@ static bool nest_GetAddrInfoW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a
 static bool fill_hints_ex(int field, ULONG_PTR bad, DWORD huge)
 {
     ADDRINFOEXW *h = &nest.aix.ex;
-    if (field < 9) return fill_hints((ADDRINFOA *)h, field, bad, huge);
+    /* The members up to ai_protocol lie as in addrinfo; the pointers after them do not. */
+    if (field >= 4 && field < 9) return fill_hints((ADDRINFOA *)h, field, bad, huge);
     h->ai_flags = AI_NUMERICHOST;
     h->ai_family = AF_INET;
     switch (field) {
+    case -1: break;
+    case 0: h->ai_addr = (struct sockaddr *)bad; break;
+    case 1: h->ai_canonname = (PWSTR)bad; break;
+    case 2: h->ai_next = (void *)bad; break;
+    case 3: h->ai_addrlen = huge; break;
     case 9: h->ai_blob = (void *)bad, h->ai_bloblen = 16; break;
     case 10: h->ai_blob = nest.blob_data, h->ai_bloblen = huge; break;
     case 11: h->ai_provider = (GUID *)bad; break;
