@@ -1137,6 +1137,11 @@ static void test_TransmitPackets_refuses_what_it_cannot_send_in_one_request(void
     assert_wsa_error(pTransmitPackets(client, el, 1, 0, NULL, TF_REUSE_SOCKET), FALSE, WSAEINVAL);
     el[1].dwElFlags = 0;
     assert_wsa_error(pTransmitPackets(client, el, 2, 0, NULL, 0), FALSE, WSAEINVAL);
+    /* ... both at once, or with a flag nobody defines. */
+    el[1].dwElFlags = TP_ELEMENT_MEMORY | TP_ELEMENT_FILE;
+    assert_wsa_error(pTransmitPackets(client, el, 2, 0, NULL, 0), FALSE, WSAEINVAL);
+    el[1].dwElFlags = TP_ELEMENT_MEMORY | 0x100;
+    assert_wsa_error(pTransmitPackets(client, el, 2, 0, NULL, 0), FALSE, WSAEINVAL);
     /* Two datagrams at once. */
     ws_test_udp_pair(AF_INET, &udp_a, &udp_b, &addr_b, &len_b);
     assert_int_equal(connect(udp_a, (struct sockaddr *)&addr_b, len_b), 0);

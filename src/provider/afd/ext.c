@@ -328,8 +328,10 @@ static BOOL WINAPI ext_TransmitPackets(SOCKET s, LPTRANSMIT_PACKETS_ELEMENT elem
 
     for (DWORD i = 0; i < count; i++) {
         const TRANSMIT_PACKETS_ELEMENT *e = &elements[i];
+        DWORD kind = e->dwElFlags & (TP_ELEMENT_MEMORY | TP_ELEMENT_FILE);
         /* An element is memory or a file, and a datagram ends only with the array. */
-        if ((e->dwElFlags & TP_ELEMENT_MEMORY) == (e->dwElFlags & TP_ELEMENT_FILE) ||
+        if ((kind != TP_ELEMENT_MEMORY && kind != TP_ELEMENT_FILE) ||
+            (e->dwElFlags & ~(TP_ELEMENT_MEMORY | TP_ELEMENT_FILE | TP_ELEMENT_EOP)) ||
             ((e->dwElFlags & TP_ELEMENT_EOP) && sock->type != SOCK_STREAM && i + 1 < count))
             return fail_false(WSAEINVAL);
         if (e->dwElFlags & TP_ELEMENT_FILE) {
