@@ -784,6 +784,33 @@ static void test_GetAddrInfoExA_gives_ansi_canonical_names(void **state)
     FreeAddrInfoEx(res);
 }
 
+/* The ANSI form is synchronous only: its timeout, OVERLAPPED, completion routine and handle
+   are reserved and must be NULL, else EAI_BADFLAGS (WSAEINVAL), as the reference page says. */
+static void test_GetAddrInfoExA_refuses_its_reserved_asynchronous_parameters(void **state)
+{
+    ADDRINFOEXA *res = (ADDRINFOEXA *)(ULONG_PTR)0xdeadbeef;
+    OVERLAPPED ov;
+    struct timeval tv = {1, 0};
+    HANDLE handle = NULL;
+    (void)state;
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = WSACreateEvent();
+    assert_wsa_error(
+        GetAddrInfoExA("localhost", NULL, NS_DNS, NULL, NULL, &res, NULL, &ov, NULL, NULL),
+        WSAEINVAL, WSAEINVAL);
+    assert_null(res);
+    assert_wsa_error(
+        GetAddrInfoExA("localhost", NULL, NS_DNS, NULL, NULL, &res, &tv, NULL, NULL, NULL),
+        WSAEINVAL, WSAEINVAL);
+    assert_wsa_error(
+        GetAddrInfoExA("localhost", NULL, NS_DNS, NULL, NULL, &res, NULL, NULL, NULL, &handle),
+        WSAEINVAL, WSAEINVAL);
+    assert_null(handle);
+    /* Nothing was started: the event stays unset. */
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+    WSACloseEvent(ov.hEvent);
+}
+
 static void test_GetAddrInfoExW_rejects_bad_namespace_and_async_arguments(void **state)
 {
     ADDRINFOEXW *res = NULL;
@@ -1183,6 +1210,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_GetAddrInfoW_gives_utf16_canonical_names),
     cmocka_unit_test(test_GetAddrInfoExW_synchronous_gives_ADDRINFOEX_entries),
     cmocka_unit_test(test_GetAddrInfoExA_gives_ansi_canonical_names),
+    cmocka_unit_test(test_GetAddrInfoExA_refuses_its_reserved_asynchronous_parameters),
     cmocka_unit_test(test_GetAddrInfoExW_rejects_bad_namespace_and_async_arguments),
     cmocka_unit_test(test_GetAddrInfoExW_AI_EXTENDED_gives_versioned_entries_with_the_fqdn),
     cmocka_unit_test(test_GetAddrInfoExW_AI_CANONNAME_with_AI_FQDN_gives_ADDRINFOEX2),

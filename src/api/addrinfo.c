@@ -1172,6 +1172,8 @@ static int ex_getaddrinfo(const void *name, const void *service, DWORD ns, const
     *result = NULL;
     if (ns != NS_ALL && ns != NS_DNS) return ai_return(WSAEINVAL);
     if (nsp) return ai_return(WSAEINVAL);
+    /* The ANSI form has no asynchronous use: these parameters are reserved there. */
+    if (!wide && (timeout || ov || routine || handle)) return ai_return(WSAEINVAL);
     if (ov && !ws_writable(ov, sizeof(*ov))) return ai_return(WSAEFAULT);
     if (routine && (!ov || ov->hEvent)) return ai_return(WSAEINVAL);
     /* A timeout needs an asynchronous query; a cancel handle is only filled in for one. */
