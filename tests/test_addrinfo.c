@@ -859,10 +859,16 @@ struct ex_tail {
     int ai_interfaceindex;
     HANDLE ai_resolutionhandle;
     unsigned int ai_ttl;
+    unsigned int ai_numservers; /* ADDRINFOEX6 */
+    void *ai_servers;
+    ULONG64 ai_responseflags;
 };
-#define AI_EXTENDED_          0x80000000u
-#define AI_RESOLUTION_HANDLE_ 0x40000000
-#define AI_RETURN_TTL_        0x00000080
+#define AI_EXTENDED_                 0x80000000u
+#define AI_RESOLUTION_HANDLE_        0x40000000
+#define AI_RETURN_TTL_               0x00000080
+#define AI_EXCLUSIVE_CUSTOM_SERVERS_ 0x00200000
+#define AI_RETURN_RESPONSE_FLAGS_    0x10000000
+#define AI_DNS_RESPONSE_HOSTFILE_    0x2
 struct ex2_hints {
     ADDRINFOEXW base;
     struct ex_tail tail;
@@ -985,6 +991,7 @@ static void test_GetAddrInfoExW_AI_RETURN_TTL_gives_ADDRINFOEX5_entries(void **s
     h.ai_flags = AI_RETURN_TTL_;
     assert_int_equal(
         GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
+    assert_non_null(res);
     for (ADDRINFOEXW *ai = res; ai; ai = ex_next(ai)) {
         tail = (const struct ex_tail *)(ai + 1);
         assert_int_equal((unsigned)ai->ai_flags, AI_EXTENDED_);
@@ -1181,6 +1188,66 @@ static void test_SetAddrInfoExW_finds_no_provider_that_takes_registrations(void 
         WSASERVICE_NOT_FOUND, WSASERVICE_NOT_FOUND);
 }
 
+/* AI_RETURN_RESPONSE_FLAGS gives ADDRINFOEX6 entries, whose ai_responseflags says the hosts
+   file answered (AI_DNS_RESPONSE_HOSTFILE); a literal has none of the flags. */
+static void test_GetAddrInfoExW_AI_RETURN_RESPONSE_FLAGS_marks_hosts_file_answers(void **state)
+{
+    ADDRINFOEXW h, *res = NULL;
+    const struct ex_tail *tail;
+    (void)state;
+    memset(&h, 0, sizeof(h));
+    h.ai_flags = AI_RETURN_RESPONSE_FLAGS_;
+    h.ai_family = AF_INET;
+    assert_int_equal(
+        GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
+    assert_non_null(res);
+    tail = (const struct ex_tail *)(res + 1);
+    assert_int_equal(tail->ai_version, 6);
+    assert_int_equal(tail->ai_responseflags, AI_DNS_RESPONSE_HOSTFILE_);
+    assert_int_equal(tail->ai_numservers, 0);
+    assert_null(tail->ai_servers);
+    FreeAddrInfoExW(res);
+
+    assert_int_equal(
+        GetAddrInfoExW(L"127.0.0.1", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
+    tail = (const struct ex_tail *)(res + 1);
+    assert_int_equal(tail->ai_version, 6);
+    assert_int_equal(tail->ai_responseflags, 0);
+    FreeAddrInfoExW(res);
+}
+
+/* ADDRINFOEX6 hints may name DNS servers to ask instead of the configured ones (Windows 11);
+   this resolver cannot, and says so rather than ask others. */
+static void test_GetAddrInfoExW_refuses_custom_DNS_servers_it_cannot_ask(void **state)
+{
+    struct ex2_hints h;
+    ADDRINFOEXW *res = NULL;
+    char server[64];
+    (void)state;
+    memset(&h, 0, sizeof(h));
+    h.base.ai_flags = (int)AI_EXTENDED_;
+    h.tail.ai_version = 6;
+    h.tail.ai_numservers = 1;
+    h.tail.ai_servers = server;
+    assert_wsa_error(
+        GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL),
+        WSAEINVAL, WSAEINVAL);
+    assert_null(res);
+    /* Version 6 hints without servers are answered. */
+    h.tail.ai_numservers = 0;
+    h.tail.ai_servers = NULL;
+    assert_int_equal(
+        GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL),
+        0);
+    assert_int_equal(((const struct ex_tail *)(res + 1))->ai_version, 6);
+    FreeAddrInfoExW(res);
+    /* Only custom servers could be used exclusively. */
+    h.base.ai_flags = (int)(AI_EXTENDED_ | AI_EXCLUSIVE_CUSTOM_SERVERS_);
+    assert_wsa_error(
+        GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL),
+        WSAEINVAL, WSAEINVAL);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_getaddrinfo_before_WSAStartup_fails_with_WSANOTINITIALISED),
     cmocka_unit_test(test_getaddrinfo_without_node_and_service_fails_with_EAI_NONAME),
@@ -1216,6 +1283,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_GetAddrInfoExW_AI_CANONNAME_with_AI_FQDN_gives_ADDRINFOEX2),
     cmocka_unit_test(test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_handle),
     cmocka_unit_test(test_GetAddrInfoExW_AI_RETURN_TTL_gives_ADDRINFOEX5_entries),
+    cmocka_unit_test(test_GetAddrInfoExW_AI_RETURN_RESPONSE_FLAGS_marks_hosts_file_answers),
+    cmocka_unit_test(test_GetAddrInfoExW_refuses_custom_DNS_servers_it_cannot_ask),
     cmocka_unit_test(test_GetAddrInfoExW_async_with_an_event_completes_through_the_overlapped),
     cmocka_unit_test(test_GetAddrInfoExW_async_with_a_completion_routine_calls_it_once),
     cmocka_unit_test(test_GetAddrInfoExCancel_cancels_a_pending_query_or_rejects_the_handle),

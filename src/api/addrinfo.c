@@ -42,15 +42,20 @@ typedef void(CALLBACK *ai_completion_fn)(DWORD error, DWORD bytes, LPWSAOVERLAPP
      AI_EXCLUSIVE_CUSTOM_SERVERS_ | AI_RETURN_RESPONSE_FLAGS_ | AI_REQUIRE_SECURE_ |               \
      AI_RESOLUTION_HANDLE_ | AI_EXTENDED_)
 
-/* The extended result shapes (ADDRINFOEX2W .. ADDRINFOEX5): ADDRINFOEX, then these fields. */
+/* The extended result shapes (ADDRINFOEX2W .. ADDRINFOEX6): ADDRINFOEX, then these fields. */
 struct addrinfoex_tail {
     int ai_version;
     void *ai_fqdn;
     int ai_interfaceindex;      /* version 3 */
     HANDLE ai_resolutionhandle; /* version 4 */
     unsigned int ai_ttl;        /* version 5 */
+    unsigned int ai_numservers; /* version 6: the hints' custom DNS servers */
+    void *ai_servers;
+    ULONG64 ai_responseflags; /* version 6: where the answer came from */
 };
-#define EX_VERSION_MAX 5
+#define EX_VERSION_MAX 6
+/* ai_responseflags: the answer came from the hosts file. */
+#define AI_DNS_RESPONSE_HOSTFILE_ 0x2
 
 /* ---- the request and its answer ---- */
 
@@ -65,7 +70,7 @@ struct ai_request {
     USHORT port; /* network order */
     int flags, family, socktype, protocol;
     enum ai_shape shape;
-    int ex_version; /* 0: ADDRINFOEX; 2..5: ADDRINFOEXn */
+    int ex_version; /* 0: ADDRINFOEX; 2..6: ADDRINFOEXn */
     bool wide;      /* names in the result are UTF-16 */
 };
 
@@ -78,6 +83,7 @@ struct ai_answer {
     unsigned int ttls[AI_MAX_ADDRS];
     char canonical[AI_NAME_MAX];
     char fqdn[AI_NAME_MAX];
+    bool from_hosts; /* the hosts file answered */
 };
 
 /* ---- text conversions ---- */
@@ -215,8 +221,11 @@ static void answer_add(struct ai_answer *an, int family, const void *addr, ULONG
         memcpy(&sa.Ipv6.sin6_addr, addr, sizeof(IN6_ADDR));
         sa.Ipv6.sin6_scope_id = scope;
     }
-    for (int i = 0; i < an->count; i++)
-        if (!memcmp(&an->addrs[i], &sa, sizeof(sa))) return;
+    for (int i = 0; i < an->count; i++) {
+        if (memcmp(&an->addrs[i], &sa, sizeof(sa))) continue;
+        an->ttls[i] = min(an->ttls[i], ttl); /* kept no longer than any record allows */
+        return;
+    }
     an->ttls[an->count] = ttl;
     an->addrs[an->count++] = sa;
 }
@@ -372,16 +381,18 @@ static int dns_lookup(const struct ai_request *rq, struct collect *c)
             failed = failed || status != DNS_INFO_NO_RECORDS;
             continue;
         }
-        /* The first record is owned by the name asked (after any suffix search): the fully
-           qualified name. An address may be kept no longer than the CNAME records that led
-           to it. */
+        /* Only the answer section answers (the others hold glue and hints). Its first record
+           is owned by the name asked (after any suffix search): the fully qualified name. An
+           address may be kept no longer than the CNAME records that lead to it. */
         chain_ttl = UINT_MAX;
+        for (r = records; r; r = r->pNext)
+            if (r->Flags.S.Section == DnsSectionAnswer && r->wType == DNS_TYPE_CNAME)
+                chain_ttl = min(chain_ttl, r->dwTtl);
         for (r = records; r; r = r->pNext) {
             char owner[AI_NAME_MAX];
-            if (r->Flags.S.Section != DnsSectionAnswer) continue; /* glue is not the answer */
+            if (r->Flags.S.Section != DnsSectionAnswer) continue;
             if (!r->pName || !utf8_from_wide(r->pName, owner, sizeof(owner))) owner[0] = 0;
             if (!c->an->fqdn[0]) lstrcpynA(c->an->fqdn, owner, sizeof(c->an->fqdn));
-            if (r->wType == DNS_TYPE_CNAME) chain_ttl = min(chain_ttl, r->dwTtl);
             if (r->wType != DNS_TYPE_A && r->wType != DNS_TYPE_AAAA) continue;
             c->ttl = min(chain_ttl, r->dwTtl);
             if (r->wType == DNS_TYPE_A)
@@ -679,6 +690,7 @@ static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
 
     an->count = 0;
     an->canonical[0] = an->fqdn[0] = 0;
+    an->from_hosts = false;
     if (!rq->has_node) {
         static const IN_ADDR any4 = {{{0}}}, loop4 = {{{127, 0, 0, 1}}};
         IN6_ADDR any6, loop6;
@@ -709,7 +721,10 @@ static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
             lstrcpynA(bare, rq->node, (int)len);
             ws_hosts_lookup_name(bare, AF_UNSPEC, collect_address, &c);
         }
+        an->from_hosts = an->count != 0;
         if (!an->count) unknown = dns_lookup(rq, &c);
+    } else {
+        an->from_hosts = true;
     }
     if (!an->count) return unknown;
     if (!c.named && !an->canonical[0]) lstrcpynA(an->canonical, rq->node, sizeof(an->canonical));
@@ -861,6 +876,8 @@ static void *build_list(const struct ai_request *rq, const struct ai_answer *an)
                 tail->ai_fqdn = fqdn;
                 tail->ai_resolutionhandle = context;
                 tail->ai_ttl = rq->ex_version >= 5 ? an->ttls[i] : 0;
+                if (rq->ex_version >= 6 && an->from_hosts)
+                    tail->ai_responseflags = AI_DNS_RESPONSE_HOSTFILE_;
             }
             *link = ai;
             link = (void **)&ai->ai_next;
@@ -1199,15 +1216,25 @@ static int ex_getaddrinfo(const void *name, const void *service, DWORD ns, const
             if (tail->ai_version < 2 || tail->ai_version > EX_VERSION_MAX)
                 return ai_return(WSAEINVAL);
             rq.ex_version = tail->ai_version;
+            /* ADDRINFOEX6 hints may name custom DNS servers (Windows 11), which this resolver
+               cannot ask: refused rather than answered from other servers. */
+            if (rq.ex_version >= 6) {
+                if (!ws_readable(tail, sizeof(*tail))) return ai_return(WSAEFAULT);
+                if (tail->ai_numservers || tail->ai_servers) return ai_return(WSAEINVAL);
+            }
         }
     }
     if ((err = take_request(name, service, hints ? &hv : NULL, AI_FLAGS_EX, &rq)))
         return ai_return(err);
     /* The result shape is the newest of the hints' and the one the flags need: ADDRINFOEX2 for
-       both names, ADDRINFOEX4 for a resolution handle, ADDRINFOEX5 for the TTLs. */
+       both names, ADDRINFOEX4 for a resolution handle, ADDRINFOEX5 for the TTLs, ADDRINFOEX6
+       for the response flags. */
     if ((rq.flags & AI_CANONNAME) && (rq.flags & AI_FQDN)) rq.ex_version = max(rq.ex_version, 2);
     if (rq.flags & AI_RESOLUTION_HANDLE_) rq.ex_version = max(rq.ex_version, 4);
     if (rq.flags & AI_RETURN_TTL_) rq.ex_version = max(rq.ex_version, 5);
+    if (rq.flags & AI_RETURN_RESPONSE_FLAGS_) rq.ex_version = max(rq.ex_version, 6);
+    /* Only custom DNS servers could be used exclusively, and none can be given. */
+    if (rq.flags & AI_EXCLUSIVE_CUSTOM_SERVERS_) return ai_return(WSAEINVAL);
     if (ov) return ai_return(query_start(&rq, (void **)result, timeout, ov, routine, handle));
     if ((err = run_request(&rq, &list))) return ai_return(err);
     *result = list;

@@ -148,7 +148,8 @@ static int answer_transport_setting(SOCKET s, struct ws_socket *sock, const void
         return WSAEFAULT;
     if (!in || in_len < sizeof(id)) return WSAEINVAL;
     if ((sock->family != AF_INET && sock->family != AF_INET6) ||
-        (sock->type != SOCK_STREAM && sock->type != SOCK_DGRAM))
+        !((sock->type == SOCK_STREAM && sock->protocol == IPPROTO_TCP) ||
+          (sock->type == SOCK_DGRAM && sock->protocol == IPPROTO_UDP)))
         return WSAEOPNOTSUPP;
     memcpy(&id, in, sizeof(id));
     if (IsEqualGUID(&id.Guid, &real_time_notification_capability)) return WSAEOPNOTSUPP;
