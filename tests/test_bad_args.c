@@ -1007,11 +1007,17 @@ static void *edge(size_t n)
     return tiny + 1 - n;
 }
 
-/* An ADDRINFOEXW with the fields that AI_EXTENDED announces (ADDRINFOEX2W). */
+/* An ADDRINFOEXW with the fields that AI_EXTENDED announces, up to ADDRINFOEX6's. */
 struct addrinfoex2 {
     ADDRINFOEXW ex;
     int ai_version;
     PWSTR ai_fqdn;
+    int ai_interfaceindex;
+    HANDLE ai_resolutionhandle;
+    unsigned int ai_ttl;
+    unsigned int ai_numservers;
+    void *ai_servers;
+    ULONG64 ai_responseflags;
 };
 
 static struct nest {
@@ -1513,6 +1519,13 @@ static bool fill_hints_ex(int field, ULONG_PTR bad, DWORD huge)
         h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 2, nest.aix.ai_fqdn = (PWSTR)bad;
         break;
     case 14: h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 4; break;
+    case 15:
+        h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 6;
+        nest.aix.ai_numservers = 1, nest.aix.ai_servers = (void *)bad;
+        break;
+    case 16:
+        h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 6, nest.aix.ai_numservers = huge;
+        break;
     default: return false;
     }
     return true;
@@ -1528,7 +1541,7 @@ static bool nest_GetAddrInfoExA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR 
     a[2] = NS_ALL;
     a[4] = (ULONG_PTR)&nest.aix;
     a[5] = (ULONG_PTR)&nest.res;
-    if (field == 15) {
+    if (field == 17) {
         fill_hints_ex(-1, bad, huge);
         a[3] = bad ? bad : 1;
         return true;
