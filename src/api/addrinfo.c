@@ -207,6 +207,22 @@ static int resolve_service(const char *service, struct ai_request *rq)
 
 /* ---- the answer ---- */
 
+/* Keep SA as the answer's entry KEPT unless an earlier entry holds it; returns the number of
+   entries kept. An address given twice is kept no longer than either record allows (the smaller
+   TTL stays). Entry KEPT is never one still to be read, so the filters rewrite the answer in
+   place with it. */
+static int answer_keep(struct ai_answer *an, int kept, const SOCKADDR_INET *sa, unsigned int ttl)
+{
+    for (int i = 0; i < kept; i++) {
+        if (memcmp(&an->addrs[i], sa, sizeof(*sa))) continue;
+        an->ttls[i] = min(an->ttls[i], ttl);
+        return kept;
+    }
+    an->addrs[kept] = *sa;
+    an->ttls[kept] = ttl;
+    return kept + 1;
+}
+
 static void answer_add(struct ai_answer *an, int family, const void *addr, ULONG scope,
                        unsigned int ttl)
 {
@@ -221,13 +237,7 @@ static void answer_add(struct ai_answer *an, int family, const void *addr, ULONG
         memcpy(&sa.Ipv6.sin6_addr, addr, sizeof(IN6_ADDR));
         sa.Ipv6.sin6_scope_id = scope;
     }
-    for (int i = 0; i < an->count; i++) {
-        if (memcmp(&an->addrs[i], &sa, sizeof(sa))) continue;
-        an->ttls[i] = min(an->ttls[i], ttl); /* kept no longer than any record allows */
-        return;
-    }
-    an->ttls[an->count] = ttl;
-    an->addrs[an->count++] = sa;
+    an->count = answer_keep(an, an->count, &sa, ttl);
 }
 
 /* Addresses the databases walk are collected unfiltered; the family rules come after. */
@@ -627,33 +637,26 @@ static void answer_sort(struct ai_answer *an)
 /* Keep the addresses of the requested family; IPv4 mapped into IPv6 with AI_V4MAPPED. */
 static void answer_filter(const struct ai_request *rq, struct ai_answer *an)
 {
-    struct ai_answer out;
     bool any_v6 = false, map;
+    int kept = 0;
 
     for (int i = 0; i < an->count; i++)
         if (an->addrs[i].si_family == AF_INET6) any_v6 = true;
     map = rq->family == AF_INET6 && (rq->flags & AI_V4MAPPED) && (!any_v6 || (rq->flags & AI_ALL));
 
-    out.count = 0;
     for (int i = 0; i < an->count; i++) {
-        const SOCKADDR_INET *sa = &an->addrs[i];
-        if (rq->family == AF_UNSPEC || rq->family == sa->si_family) {
-            if (sa->si_family == AF_INET)
-                answer_add(&out, AF_INET, &sa->Ipv4.sin_addr, 0, an->ttls[i]);
-            else
-                answer_add(&out, AF_INET6, &sa->Ipv6.sin6_addr, sa->Ipv6.sin6_scope_id,
-                           an->ttls[i]);
-        } else if (map && sa->si_family == AF_INET) {
-            IN6_ADDR m;
-            memset(&m, 0, sizeof(m));
-            m.s6_addr[10] = m.s6_addr[11] = 0xff;
-            memcpy(&m.s6_addr[12], &sa->Ipv4.sin_addr, 4);
-            answer_add(&out, AF_INET6, &m, 0, an->ttls[i]);
+        SOCKADDR_INET sa = an->addrs[i];
+        if (rq->family != AF_UNSPEC && rq->family != sa.si_family) {
+            IN_ADDR v4 = sa.Ipv4.sin_addr;
+            if (!map || sa.si_family != AF_INET) continue;
+            memset(&sa, 0, sizeof(sa));
+            sa.si_family = AF_INET6;
+            sa.Ipv6.sin6_addr.s6_addr[10] = sa.Ipv6.sin6_addr.s6_addr[11] = 0xff;
+            memcpy(&sa.Ipv6.sin6_addr.s6_addr[12], &v4, sizeof(v4));
         }
+        kept = answer_keep(an, kept, &sa, an->ttls[i]);
     }
-    an->count = out.count;
-    memcpy(an->addrs, out.addrs, sizeof(out.addrs[0]) * (size_t)out.count);
-    memcpy(an->ttls, out.ttls, sizeof(out.ttls[0]) * (size_t)out.count);
+    an->count = kept;
 }
 
 /* A numeric host: dotted IPv4 (the forms inet_addr reads) or IPv6 (brackets, scope and a
@@ -734,19 +737,16 @@ static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
     answer_filter(rq, an);
     if (an->count && (rq->flags & AI_ADDRCONFIG) && !numeric && !local) {
         struct configured cf = {false, false, false};
-        struct ai_answer kept;
+        int kept = 0;
         ws_local_addresses(NULL, AF_UNSPEC, note_configured, &cf);
-        kept.count = 0;
         for (int i = 0; i < an->count; i++) {
             const SOCKADDR_INET *sa = &an->addrs[i];
             bool mapped = sa->si_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&sa->Ipv6.sin6_addr);
             /* "Only if a global address is configured": loopback and link-local do not count. */
             if (sa->si_family == AF_INET || mapped ? cf.v4 : cf.v6_global)
-                kept.ttls[kept.count] = an->ttls[i], kept.addrs[kept.count++] = *sa;
+                kept = answer_keep(an, kept, sa, an->ttls[i]);
         }
-        an->count = kept.count;
-        memcpy(an->addrs, kept.addrs, sizeof(kept.addrs[0]) * (size_t)kept.count);
-        memcpy(an->ttls, kept.ttls, sizeof(kept.ttls[0]) * (size_t)kept.count);
+        an->count = kept;
     }
     /* The name is known, but not with an address of the family asked for. */
     if (!an->count) return numeric ? EAI_NONAME : WSANO_DATA;
