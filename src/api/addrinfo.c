@@ -4,7 +4,7 @@
  *
  * One engine serves every form: the question is turned into UTF-8 and a plain request, answered
  * from numeric literals, the local host's own names, then the hosts file (src/resolve/db.h), and
- * the answer is laid out as the caller's structure shape (addrinfo, ADDRINFOEX or ADDRINFOEX2..4,
+ * the answer is laid out as the caller's structure shape (addrinfo, ADDRINFOEX or ADDRINFOEX2..6,
  * ANSI or UTF-16 names). Names the local databases do not know go to DNS through dnsapi's
  * DnsQuery_W, loaded on first use; names under the special-use domain "invalid" (RFC 6761) never
  * do.
