@@ -18,7 +18,8 @@
 
 static const char hosts_text[] = "127.0.0.2   alpha.test alpha ALIAS-ONE\r\n"
                                  "10.1.2.3    beta.test\r\n"
-                                 "10.1.2.4    beta.test\r\n";
+                                 "10.1.2.4    beta.test\r\n"
+                                 "2001:db8::9 six.test six\r\n";
 static const char services_text[] = "myserv      4242/tcp    myalias\n"
                                     "myserv      4243/udp\n";
 
@@ -29,6 +30,8 @@ static GUID by_name = SVCID_INET_HOSTADDRBYNAME;
 static GUID by_string = SVCID_INET_HOSTADDRBYINETSTRING;
 static GUID hostname = SVCID_HOSTNAME;
 static GUID service_by_name = SVCID_INET_SERVICEBYNAME;
+static GUID dns_a = SVCID_DNS_TYPE_A;
+static GUID dns_aaaa = SVCID_DNS_TYPE_AAAA;
 
 static char folder[MAX_PATH];
 static struct saved {
@@ -334,6 +337,50 @@ static void test_a_host_by_name_query_returns_its_name_addresses_and_hostent_blo
     end(h);
 }
 
+/* The DNS record classes of addresses: SVCID_DNS_TYPE_AAAA gives a host's IPv6 addresses, as
+   SOCKADDR_IN6 and a hostent of AF_INET6; SVCID_DNS_TYPE_A its IPv4 ones. */
+static void test_the_AAAA_class_returns_IPv6_addresses_and_an_AF_INET6_hostent(void **state)
+{
+    HANDLE h = begin(&dns_aaaa, L"six", LUP_RETURN_NAME | LUP_RETURN_ADDR | LUP_RETURN_BLOB);
+    static const IN6_ADDR want = {{{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9}}};
+    struct sockaddr_in6 *sin6;
+    struct hostent *he;
+    (void)state;
+
+    assert_int_equal(next(h, 0), 0);
+    assert_true(!wcscmp(result.q.lpszServiceInstanceName, L"six.test"));
+    assert_int_equal(result.q.dwNumberOfCsAddrs, 1);
+    sin6 = (struct sockaddr_in6 *)result.q.lpcsaBuffer[0].RemoteAddr.lpSockaddr;
+    assert_int_equal(result.q.lpcsaBuffer[0].RemoteAddr.iSockaddrLength, sizeof(*sin6));
+    assert_int_equal(sin6->sin6_family, AF_INET6);
+    assert_memory_equal(&sin6->sin6_addr, &want, sizeof(want));
+    assert_int_equal(result.q.lpcsaBuffer[0].LocalAddr.iSockaddrLength, sizeof(*sin6));
+    assert_int_equal(result.q.lpcsaBuffer[0].LocalAddr.lpSockaddr->sa_family, AF_INET6);
+    he = blob_hostent(result.q.lpBlob);
+    assert_string_equal(he->h_name, "six.test");
+    assert_int_equal(he->h_addrtype, AF_INET6);
+    assert_int_equal(he->h_length, 16);
+    assert_memory_equal(he->h_addr_list[0], &want, sizeof(want));
+    assert_null(he->h_addr_list[1]);
+    assert_int_equal(next(h, 0), WSA_E_NO_MORE);
+    end(h);
+
+    /* A name with IPv4 addresses only has no data of this class. */
+    h = begin(&dns_aaaa, L"alpha.test", LUP_RETURN_ADDR);
+    assert_int_equal(next(h, 0), WSANO_DATA);
+    end(h);
+
+    /* The A class is the host's IPv4 addresses. */
+    h = begin(&dns_a, L"alpha.test", LUP_RETURN_ADDR);
+    assert_int_equal(next(h, 0), 0);
+    assert_int_equal(result.q.dwNumberOfCsAddrs, 1);
+    assert_int_equal(result.q.lpcsaBuffer[0].RemoteAddr.lpSockaddr->sa_family, AF_INET);
+    assert_int_equal(
+        ((struct sockaddr_in *)result.q.lpcsaBuffer[0].RemoteAddr.lpSockaddr)->sin_addr.s_addr,
+        inet_addr("127.0.0.2"));
+    end(h);
+}
+
 static void test_the_ANSI_forms_return_ANSI_strings(void **state)
 {
     WSAQUERYSETA q = {0}, *r = (WSAQUERYSETA *)result.bytes;
@@ -573,7 +620,7 @@ static void test_LUP_CONTAINERS_fails_with_WSANO_DATA(void **state)
 
 static void test_an_unserved_class_or_namespace_fails_with_WSASERVICE_NOT_FOUND(void **state)
 {
-    GUID other = {0x12345678, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}};
+    GUID other = {0x12345678, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}}, mx = SVCID_DNS_TYPE_MX;
     WSAQUERYSETW q = {0};
     HANDLE h;
     (void)state;
@@ -583,6 +630,10 @@ static void test_an_unserved_class_or_namespace_fails_with_WSASERVICE_NOT_FOUND(
     assert_socket_error(WSALookupServiceBeginW(&q, LUP_RETURN_NAME, &h), WSASERVICE_NOT_FOUND);
     q.lpServiceClassId = &by_name;
     q.dwNameSpace = NS_NDS;
+    assert_socket_error(WSALookupServiceBeginW(&q, LUP_RETURN_NAME, &h), WSASERVICE_NOT_FOUND);
+    /* A DNS record class other than the address ones. */
+    q.lpServiceClassId = &mx;
+    q.dwNameSpace = NS_DNS;
     assert_socket_error(WSALookupServiceBeginW(&q, LUP_RETURN_NAME, &h), WSASERVICE_NOT_FOUND);
 }
 
@@ -669,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_Begin_with_a_wrong_dwSize_fails_with_WSAEINVAL),
         cmocka_unit_test(test_calls_on_a_handle_that_is_no_lookup_fail_with_WSA_INVALID_HANDLE),
         cmocka_unit_test(test_a_host_by_name_query_returns_its_name_addresses_and_hostent_blob),
+        cmocka_unit_test(test_the_AAAA_class_returns_IPv6_addresses_and_an_AF_INET6_hostent),
         cmocka_unit_test(test_the_ANSI_forms_return_ANSI_strings),
         cmocka_unit_test(test_Next_with_a_short_buffer_fails_with_WSAEFAULT_and_the_size_needed),
         cmocka_unit_test(test_LUP_FLUSHPREVIOUS_skips_the_set_that_did_not_fit),

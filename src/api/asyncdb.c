@@ -55,7 +55,7 @@ static int run_lookup(struct async_request *r, struct ws_db_entry *e)
     switch (r->kind) {
     case HOST_BY_NAME:
         if (r->name_fault) return WSAEFAULT;
-        return ws_host_by_name(r->name, e);
+        return ws_host_by_name(r->name, AF_INET, e);
     case HOST_BY_ADDR: return ws_host_by_addr(r->addr_fault ? NULL : r->addr, r->len, r->type, e);
     case SERV_BY_NAME:
         if (r->name_fault || !r->name || r->proto_fault) return WSAEFAULT;

@@ -51,7 +51,7 @@ struct hostent *WSAAPI gethostbyname(const char *name)
 
     if (!ws_started()) return host_result(WSANOTINITIALISED, NULL);
     if (name && !string_readable(name)) return host_result(WSAEFAULT, NULL);
-    return host_result(ws_host_by_name(name, &e), &e);
+    return host_result(ws_host_by_name(name, AF_INET, &e), &e);
 }
 
 struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type)

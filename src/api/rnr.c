@@ -8,6 +8,10 @@
  *   SVCID_INET_HOSTADDRBYINETSTRING  the host of a dotted IPv4 address (gethostbyaddr's query)
  *   SVCID_INET_SERVICEBYNAME         "name/proto" or "port/proto", with a servent blob
  *   SVCID_TCP(port), SVCID_UDP(port) a host's addresses with that port
+ *   SVCID_DNS_TYPE_A, _AAAA          a host's IPv4 or IPv6 addresses, with a hostent blob of
+ *                                    that family (the record classes Windows' own callers ask
+ *                                    of this namespace for addresses; other record classes are
+ *                                    not served)
  * from the resolver the DLL already has (src/resolve: the local names, the hosts and services
  * files, then DNS). Blobs hold the structure with its pointers stored as offsets from the blob's
  * start, as Windows returns them. It keeps no service classes and registers nothing.
@@ -28,11 +32,13 @@ static const GUID svcid_hostname = SVCID_HOSTNAME;
 static const GUID svcid_by_inet_string = SVCID_INET_HOSTADDRBYINETSTRING;
 static const GUID svcid_service_by_name = SVCID_INET_SERVICEBYNAME;
 static const GUID svcid_by_name = SVCID_INET_HOSTADDRBYNAME;
+static const GUID svcid_dns_a = SVCID_DNS_TYPE_A;
+static const GUID svcid_dns_aaaa = SVCID_DNS_TYPE_AAAA;
 
 enum query_kind {
     QUERY_NONE,     /* no class: the network list another namespace answers; none here */
     QUERY_HOSTNAME, /* SVCID_HOSTNAME */
-    QUERY_BY_NAME,  /* SVCID_INET_HOSTADDRBYNAME, SVCID_TCP/UDP(port) */
+    QUERY_BY_NAME,  /* SVCID_INET_HOSTADDRBYNAME, SVCID_TCP/UDP(port), SVCID_DNS_TYPE_A/AAAA */
     QUERY_BY_ADDR,  /* SVCID_INET_HOSTADDRBYINETSTRING */
     QUERY_SERVICE,  /* SVCID_INET_SERVICEBYNAME */
 };
@@ -59,6 +65,7 @@ struct lookup {
     char name[256]; /* the instance name asked for, UTF-8 ("" for none) */
     WCHAR query_string[256];
     bool has_query_string;
+    int family;             /* of the addresses returned */
     int socktype, protocol; /* of the addresses returned */
     WORD port;              /* network order */
     /* its answer, made by the first Next */
@@ -187,6 +194,7 @@ static int dns_begin(struct lookup *l, const WSAQUERYSETW *q, DWORD flags, bool 
     int err = 0;
 
     l->flags = flags;
+    l->family = AF_INET;
     l->socktype = SOCK_DGRAM;
     l->protocol = IPPROTO_UDP;
 
@@ -208,6 +216,9 @@ static int dns_begin(struct lookup *l, const WSAQUERYSETW *q, DWORD flags, bool 
         l->kind = QUERY_BY_ADDR;
     } else if (guid_is(&l->class_id, &svcid_service_by_name)) {
         l->kind = QUERY_SERVICE;
+    } else if (guid_is(&l->class_id, &svcid_dns_a) || guid_is(&l->class_id, &svcid_dns_aaaa)) {
+        l->kind = QUERY_BY_NAME;
+        if (guid_is(&l->class_id, &svcid_dns_aaaa)) l->family = AF_INET6;
     } else if ((IS_SVCID_TCP(&l->class_id) || IS_SVCID_UDP(&l->class_id)) && !l->class_id.Data3) {
         l->kind = QUERY_BY_NAME;
         l->port = htons((WORD)(l->class_id.Data1 & 0xffff));
@@ -374,13 +385,13 @@ static void resolve(struct lookup *l)
                 l->error = WSANO_RECOVERY;
                 return;
             }
-            l->error = lookup_error(ws_host_by_name(NULL, e));
+            l->error = lookup_error(ws_host_by_name(NULL, AF_INET, e));
             if (!l->error) ws_db_entry_set_name(e, own);
             break;
         }
-        l->error = lookup_error(ws_host_by_name(l->name, e));
+        l->error = lookup_error(ws_host_by_name(l->name, AF_INET, e));
         break;
-    case QUERY_BY_NAME: l->error = lookup_error(ws_host_by_name(l->name, e)); break;
+    case QUERY_BY_NAME: l->error = lookup_error(ws_host_by_name(l->name, l->family, e)); break;
     case QUERY_BY_ADDR: {
         IN_ADDR addr;
         char *term;
@@ -506,25 +517,34 @@ static BLOB *put_blob(struct writer *w, const struct lookup *l)
     return blob;
 }
 
-/* The addresses, one CSADDR_INFO each, with the remote and (unspecified) local sockaddrs. */
+/* The addresses, one CSADDR_INFO each, with the remote and (unspecified) local sockaddrs of the
+   entry's family. */
 static CSADDR_INFO *put_addresses(struct writer *w, const struct lookup *l, DWORD *count)
 {
     const struct ws_db_entry *e = &l->entry;
     CSADDR_INFO *info = put(w, NULL, e->addr_count * sizeof(CSADDR_INFO), sizeof(void *));
+    int len = e->family == AF_INET ? sizeof(SOCKADDR_IN) : sizeof(SOCKADDR_IN6);
     *count = e->addr_count;
     for (int i = 0; i < e->addr_count; i++) {
-        SOCKADDR_IN remote = {0}, local = {0};
-        SOCKADDR_IN *r, *lo;
-        remote.sin_family = local.sin_family = AF_INET;
-        remote.sin_port = l->port;
-        memcpy(&remote.sin_addr, e->addrs[i], sizeof(IN_ADDR));
-        lo = put(w, &local, sizeof(local), sizeof(void *));
-        r = put(w, &remote, sizeof(remote), sizeof(void *));
+        SOCKADDR_INET remote, local;
+        void *r, *lo;
+        memset(&remote, 0, sizeof(remote));
+        memset(&local, 0, sizeof(local));
+        remote.si_family = local.si_family = (ADDRESS_FAMILY)e->family;
+        if (e->family == AF_INET) {
+            remote.Ipv4.sin_port = l->port;
+            memcpy(&remote.Ipv4.sin_addr, e->addrs[i], sizeof(IN_ADDR));
+        } else {
+            remote.Ipv6.sin6_port = l->port;
+            memcpy(&remote.Ipv6.sin6_addr, e->addrs[i], sizeof(IN6_ADDR));
+        }
+        lo = put(w, &local, len, sizeof(void *));
+        r = put(w, &remote, len, sizeof(void *));
         if (!info) continue;
-        info[i].LocalAddr.lpSockaddr = (SOCKADDR *)lo;
-        info[i].LocalAddr.iSockaddrLength = sizeof(local);
-        info[i].RemoteAddr.lpSockaddr = (SOCKADDR *)r;
-        info[i].RemoteAddr.iSockaddrLength = sizeof(remote);
+        info[i].LocalAddr.lpSockaddr = lo;
+        info[i].LocalAddr.iSockaddrLength = len;
+        info[i].RemoteAddr.lpSockaddr = r;
+        info[i].RemoteAddr.iSockaddrLength = len;
         info[i].iSocketType = l->socktype;
         info[i].iProtocol = l->protocol;
     }

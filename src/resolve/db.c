@@ -969,22 +969,35 @@ static bool local_address_keep(void *ctx, int family, const void *addr, ULONG sc
 struct hosts_query {
     const char *name;
     struct ws_db_entry *e;
-    bool other_family; /* the name exists, with IPv6 addresses only so far */
+    bool other_family; /* the name exists, with addresses of the other family only so far */
 };
 
-/* A hosts line naming the host: its IPv4 address joins the entry; the first such line gives
-   the official name and every such line its other names as aliases. */
+/* TEXT as an address of FAMILY into ADDR; false if it is not one. IPv4 is read in the dotted
+   form only when STRICT, else in every form inet_addr reads. */
+static bool parse_address(int family, const char *text, bool strict, BYTE addr[16])
+{
+    char *term;
+    ULONG scope;
+    USHORT port;
+    if (family == AF_INET)
+        return !RtlIpv4StringToAddressA(text, strict, &term, (IN_ADDR *)addr) && !*term;
+    /* The address alone: no brackets, port or scope. */
+    return !strpbrk(text, "[%") &&
+           !RtlIpv6StringToAddressExA(text, (IN6_ADDR *)addr, &scope, &port);
+}
+
+/* A hosts line naming the host: its address of the entry's family joins the entry; the first
+   such line gives the official name and every such line its other names as aliases. */
 static bool hosts_line(void *ctx, char **fields, int count)
 {
     struct hosts_query *q = ctx;
-    IN_ADDR addr;
-    char *term;
+    BYTE addr[16];
     int i;
 
     for (i = 1; i < count && !ws_db_name_equal(fields[i], q->name); i++)
         ;
     if (i >= count) return true;
-    if (RtlIpv4StringToAddressA(fields[0], TRUE, &term, &addr) || *term) {
+    if (!parse_address(q->e->family, fields[0], true, addr)) {
         q->other_family = true;
         return true;
     }
@@ -995,45 +1008,43 @@ static bool hosts_line(void *ctx, char **fields, int count)
             known = ws_db_name_equal(fields[i], q->e->aliases[j]);
         if (!known) ws_db_entry_add_alias(q->e, fields[i]);
     }
-    ws_db_entry_add_address(q->e, &addr);
+    ws_db_entry_add_address(q->e, addr);
     return true;
 }
 
 /* A name the local databases do not know, asked of DNS through the getaddrinfo family (which
-   knows the configured servers): its IPv4 addresses, the canonical name as h_name and the name
-   asked as an alias when they differ, as Windows reports a CNAME. The error is the resolver's:
-   WSAHOST_NOT_FOUND, WSANO_DATA, WSATRY_AGAIN or WSANO_RECOVERY. */
+   knows the configured servers): its addresses of the entry's family, the canonical name as
+   h_name and the name asked as an alias when they differ, as Windows reports a CNAME. The error
+   is the resolver's: WSAHOST_NOT_FOUND, WSANO_DATA, WSATRY_AGAIN or WSANO_RECOVERY. */
 static int host_by_dns(const char *name, struct ws_db_entry *e)
 {
     struct addrinfo hints = {0}, *list = NULL;
     int err;
 
-    hints.ai_family = AF_INET;
+    hints.ai_family = e->family;
     hints.ai_flags = AI_CANONNAME;
     if ((err = getaddrinfo(name, NULL, &hints, &list))) return err;
     ws_db_entry_set_name(e, list->ai_canonname ? list->ai_canonname : name);
     if (list->ai_canonname && !ws_db_name_equal(list->ai_canonname, name))
         ws_db_entry_add_alias(e, name);
-    for (struct addrinfo *ai = list; ai && e->addr_count < WS_DB_MAX_ADDRS; ai = ai->ai_next) {
-        const IN_ADDR *addr = &((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
-        bool seen = false;
-        for (int i = 0; i < e->addr_count && !seen; i++)
-            seen = !memcmp(e->addrs[i], addr, sizeof(*addr));
-        if (!seen) ws_db_entry_add_address(e, addr);
+    for (struct addrinfo *ai = list; ai; ai = ai->ai_next) {
+        if (e->family == AF_INET)
+            ws_db_entry_add_address(e, &((const struct sockaddr_in *)ai->ai_addr)->sin_addr);
+        else
+            ws_db_entry_add_address(e, &((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
     }
     freeaddrinfo(list);
     return e->addr_count ? 0 : WSANO_DATA;
 }
 
-int ws_host_by_name(const char *name, struct ws_db_entry *e)
+int ws_host_by_name(const char *name, int family, struct ws_db_entry *e)
 {
     char own[256];
-    IN_ADDR addr;
-    char *term;
+    BYTE addr[16];
 
     entry_init(e);
-    e->family = AF_INET;
-    e->addr_len = sizeof(IN_ADDR);
+    e->family = family;
+    e->addr_len = family == AF_INET ? sizeof(IN_ADDR) : sizeof(IN6_ADDR);
 
     /* NULL or "": the local host, by the name gethostname returns. */
     if (!name || !*name) {
@@ -1041,24 +1052,24 @@ int ws_host_by_name(const char *name, struct ws_db_entry *e)
             return WSAHOST_NOT_FOUND;
         name = own;
     }
-    /* A dotted IPv4 literal (inet_addr's forms) answers itself. */
-    if (!RtlIpv4StringToAddressA(name, FALSE, &term, &addr) && !*term) {
+    /* A literal of the family (IPv4 in inet_addr's forms) answers itself. */
+    if (parse_address(family, name, false, addr)) {
         ws_db_entry_set_name(e, name);
-        ws_db_entry_add_address(e, &addr);
+        ws_db_entry_add_address(e, addr);
         return 0;
     }
     if (ws_is_local_name(name)) {
-        ws_local_addresses(name, AF_INET, local_address_keep, e);
+        ws_local_addresses(name, family, local_address_keep, e);
         if (e->addr_count) return 0;
         entry_init(e);
-        e->family = AF_INET;
-        e->addr_len = sizeof(IN_ADDR);
+        e->family = family;
+        e->addr_len = family == AF_INET ? sizeof(IN_ADDR) : sizeof(IN6_ADDR);
     }
     {
         struct hosts_query q = {name, e, false};
         ws_db_walk(L"hosts", hosts_line, &q);
         if (e->addr_count) return 0;
-        /* The name is known, but only with addresses gethostbyname cannot return. */
+        /* The name is known, but only with addresses of the other family. */
         if (q.other_family) return WSANO_DATA;
     }
     return host_by_dns(name, e);

@@ -107,10 +107,11 @@ void ws_db_entry_set_name(struct ws_db_entry *e, const char *name);
 void ws_db_entry_add_alias(struct ws_db_entry *e, const char *alias);
 void ws_db_entry_add_address(struct ws_db_entry *e, const void *addr);
 
-/* The lookups of gethostbyname (NAME NULL or "": the local host), gethostbyaddr,
+/* The lookups of gethostbyname (NAME NULL or "": the local host; FAMILY AF_INET, or AF_INET6
+   for the DNS namespace's IPv6 class), gethostbyaddr,
    getservbyname/getservbyport (NAME NULL: by PORT, network order) and getprotobyname/
    getprotobynumber (NAME NULL: by NUMBER) into *E; 0 or the Winsock error to report. */
-int ws_host_by_name(const char *name, struct ws_db_entry *e);
+int ws_host_by_name(const char *name, int family, struct ws_db_entry *e);
 int ws_host_by_addr(const void *addr, int len, int type, struct ws_db_entry *e);
 int ws_service_lookup(const char *name, int port, const char *proto, struct ws_db_entry *e);
 int ws_protocol_lookup(const char *name, int number, struct ws_db_entry *e);
