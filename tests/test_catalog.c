@@ -166,6 +166,21 @@ static void test_WSCGetProviderInfo_reports_no_layered_categories_for_base_provi
                                         &size, 0, &err),
                      SOCKET_ERROR);
     assert_int_equal(err, WSANO_RECOVERY);
+    /* The audit class: ERROR_CALL_NOT_IMPLEMENTED, as the reference page lists; another class
+       is an invalid argument. */
+    err = 0;
+    assert_int_equal(WSCGetProviderInfo(&list[0].ProviderId, ProviderInfoAudit, (BYTE *)&categories,
+                                        &size, 0, &err),
+                     SOCKET_ERROR);
+    assert_int_equal(err, ERROR_CALL_NOT_IMPLEMENTED);
+    assert_int_equal(WSCGetProviderInfo32(&list[0].ProviderId, ProviderInfoAudit,
+                                          (BYTE *)&categories, &size, 0, &err),
+                     SOCKET_ERROR);
+    assert_int_equal(err, ERROR_CALL_NOT_IMPLEMENTED);
+    assert_int_equal(WSCGetProviderInfo(&list[0].ProviderId, (WSC_PROVIDER_INFO_TYPE)7,
+                                        (BYTE *)&categories, &size, 0, &err),
+                     SOCKET_ERROR);
+    assert_int_equal(err, WSAEINVAL);
 }
 
 /* The namespace providers: the DNS one, with its identifier in the same buffer. */

@@ -177,8 +177,8 @@ int WSPAPI WSCGetProviderPath32(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
 
 /* A provider's information: its layered-provider categories (0 until WSCSetProviderInfo sets
    some). WSAEFAULT without a GUID; WSANO_RECOVERY for a provider the catalog does not list, as
-   Windows answers; WSAEINVAL for a type it does not keep; WSAEFAULT with the size needed for a
-   buffer too short. */
+   Windows answers; ERROR_CALL_NOT_IMPLEMENTED for the audit class and WSAEINVAL for another;
+   WSAEFAULT with the size needed for a buffer too short. */
 static int provider_info(enum catalog_view view, LPGUID id, WSC_PROVIDER_INFO_TYPE type, PBYTE info,
                          size_t *size, DWORD flags, LPINT lpErrno)
 {
@@ -193,6 +193,7 @@ static int provider_info(enum catalog_view view, LPGUID id, WSC_PROVIDER_INFO_TY
     categories = entry ? entry->lsp_categories : 0;
     catalog_put(catalog);
     if (!entry) return wsc_fail(lpErrno, WSANO_RECOVERY);
+    if (type == ProviderInfoAudit) return wsc_fail(lpErrno, ERROR_CALL_NOT_IMPLEMENTED);
     if (type != ProviderInfoLspCategories || flags) return wsc_fail(lpErrno, WSAEINVAL);
     if (!size || !ws_writable(size, sizeof(*size))) return wsc_fail(lpErrno, WSAEFAULT);
     if (!info || *size < sizeof(categories) || !ws_writable(info, sizeof(categories))) {
