@@ -852,48 +852,26 @@ static void test_GetAddrInfoExW_rejects_bad_namespace_and_async_arguments(void *
         WSAEFAULT, WSAEFAULT);
 }
 
-/* The extended result shape: ADDRINFOEXW followed by these (ADDRINFOEX2W .. ADDRINFOEX5). */
-struct ex_tail {
-    int ai_version;
-    PWSTR ai_fqdn;
-    int ai_interfaceindex;
-    HANDLE ai_resolutionhandle;
-    unsigned int ai_ttl;
-    unsigned int ai_numservers; /* ADDRINFOEX6 */
-    void *ai_servers;
-    ULONG64 ai_responseflags;
-};
-#define AI_EXTENDED_                 0x80000000u
-#define AI_RESOLUTION_HANDLE_        0x40000000
-#define AI_RETURN_TTL_               0x00000080
-#define AI_EXCLUSIVE_CUSTOM_SERVERS_ 0x00200000
-#define AI_RETURN_RESPONSE_FLAGS_    0x10000000
-#define AI_DNS_RESPONSE_HOSTFILE_    0x2
-struct ex2_hints {
-    ADDRINFOEXW base;
-    struct ex_tail tail;
-};
-
 static void test_GetAddrInfoExW_AI_EXTENDED_gives_versioned_entries_with_the_fqdn(void **state)
 {
-    struct ex2_hints h;
+    struct ws_test_addrinfoex h;
     ADDRINFOEXW *res = NULL;
-    const struct ex_tail *tail;
+    const struct ws_test_addrinfoex *tail;
     (void)state;
     memset(&h, 0, sizeof(h));
     h.base.ai_flags = (int)(0x80000000u | AI_FQDN);
     h.base.ai_family = AF_INET;
-    h.tail.ai_version = 2;
+    h.ai_version = 2;
     assert_int_equal(
         GetAddrInfoExW(L"alpha", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL), 0);
     assert_non_null(res);
-    tail = (const struct ex_tail *)(res + 1);
+    tail = (const struct ws_test_addrinfoex *)res;
     assert_int_equal(tail->ai_version, 2);
     assert_non_null(tail->ai_fqdn);
     assert_true(!wcscmp(tail->ai_fqdn, L"alpha.test"));
     FreeAddrInfoExW(res);
 
-    h.tail.ai_version = 99;
+    h.ai_version = 99;
     assert_wsa_error(
         GetAddrInfoExW(L"alpha", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL),
         WSAEINVAL, WSAEINVAL);
@@ -904,7 +882,7 @@ static void test_GetAddrInfoExW_AI_EXTENDED_gives_versioned_entries_with_the_fqd
 static void test_GetAddrInfoExW_AI_CANONNAME_with_AI_FQDN_gives_ADDRINFOEX2(void **state)
 {
     ADDRINFOEXW h, *res = NULL;
-    const struct ex_tail *tail;
+    const struct ws_test_addrinfoex *tail;
     (void)state;
     memset(&h, 0, sizeof(h));
     h.ai_flags = AI_CANONNAME | AI_FQDN;
@@ -915,7 +893,7 @@ static void test_GetAddrInfoExW_AI_CANONNAME_with_AI_FQDN_gives_ADDRINFOEX2(void
     assert_int_equal(WSAGetLastError(), 0);
     assert_non_null(res);
     assert_int_equal((unsigned)res->ai_flags, AI_EXTENDED_);
-    tail = (const struct ex_tail *)(res + 1);
+    tail = (const struct ws_test_addrinfoex *)res;
     assert_int_equal(tail->ai_version, 2);
     assert_non_null(res->ai_canonname);
     assert_true(!wcscmp(res->ai_canonname, L"alpha.test"));
@@ -929,20 +907,20 @@ static void test_GetAddrInfoExW_AI_CANONNAME_with_AI_FQDN_gives_ADDRINFOEX2(void
    name, for SIO_APPLY_TRANSPORT_SETTING (test_sio.c); the flag alone asks for that shape. */
 static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_handle(void **state)
 {
-    struct ex2_hints h;
+    struct ws_test_addrinfoex h;
     ADDRINFOEXW *res = NULL, *ai;
-    const struct ex_tail *tail;
+    const struct ws_test_addrinfoex *tail;
     HANDLE handle;
     (void)state;
     memset(&h, 0, sizeof(h));
     h.base.ai_flags = (int)(AI_EXTENDED_ | AI_FQDN | AI_CANONNAME | AI_RESOLUTION_HANDLE_);
-    h.tail.ai_version = 4;
+    h.ai_version = 4;
     assert_int_equal(
         GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL),
         0);
     assert_non_null(res);
     assert_non_null(ex_next(res)); /* alpha.test has an IPv4 and an IPv6 address */
-    tail = (const struct ex_tail *)(res + 1);
+    tail = (const struct ws_test_addrinfoex *)res;
     assert_int_equal(tail->ai_version, 4);
     assert_true(!wcscmp(res->ai_canonname, L"alpha.test"));
     assert_true(!wcscmp(tail->ai_fqdn, L"alpha.test"));
@@ -950,7 +928,7 @@ static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_
     assert_non_null(handle);
     assert_true(handle != INVALID_HANDLE_VALUE);
     for (ai = res; ai; ai = ex_next(ai)) {
-        tail = (const struct ex_tail *)(ai + 1);
+        tail = (const struct ws_test_addrinfoex *)ai;
         assert_int_equal(tail->ai_version, 4);
         assert_ptr_equal(tail->ai_resolutionhandle, handle);
     }
@@ -962,7 +940,7 @@ static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_
     h.base.ai_family = AF_INET;
     assert_int_equal(
         GetAddrInfoExW(L"127.0.0.1", NULL, NS_ALL, NULL, &h.base, &res, NULL, NULL, NULL, NULL), 0);
-    tail = (const struct ex_tail *)(res + 1);
+    tail = (const struct ws_test_addrinfoex *)res;
     assert_int_equal(tail->ai_version, 4);
     assert_non_null(tail->ai_resolutionhandle);
     assert_true(tail->ai_resolutionhandle != handle); /* a new answer, a new handle */
@@ -971,10 +949,10 @@ static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_
     /* Not asked for, there is none. */
     memset(&h, 0, sizeof(h));
     h.base.ai_flags = (int)AI_EXTENDED_;
-    h.tail.ai_version = 4;
+    h.ai_version = 4;
     assert_int_equal(
         GetAddrInfoExW(L"alpha", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL), 0);
-    tail = (const struct ex_tail *)(res + 1);
+    tail = (const struct ws_test_addrinfoex *)res;
     assert_int_equal(tail->ai_version, 4);
     assert_null(tail->ai_resolutionhandle);
     FreeAddrInfoExW(res);
@@ -985,7 +963,7 @@ static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_
 static void test_GetAddrInfoExW_AI_RETURN_TTL_gives_ADDRINFOEX5_entries(void **state)
 {
     ADDRINFOEXW h, *res = NULL;
-    const struct ex_tail *tail;
+    const struct ws_test_addrinfoex *tail;
     (void)state;
     memset(&h, 0, sizeof(h));
     h.ai_flags = AI_RETURN_TTL_;
@@ -993,7 +971,7 @@ static void test_GetAddrInfoExW_AI_RETURN_TTL_gives_ADDRINFOEX5_entries(void **s
         GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
     assert_non_null(res);
     for (ADDRINFOEXW *ai = res; ai; ai = ex_next(ai)) {
-        tail = (const struct ex_tail *)(ai + 1);
+        tail = (const struct ws_test_addrinfoex *)ai;
         assert_int_equal((unsigned)ai->ai_flags, AI_EXTENDED_);
         assert_int_equal(tail->ai_version, 5);
         assert_int_equal(tail->ai_ttl, 0);
@@ -1193,7 +1171,7 @@ static void test_SetAddrInfoExW_finds_no_provider_that_takes_registrations(void 
 static void test_GetAddrInfoExW_AI_RETURN_RESPONSE_FLAGS_marks_hosts_file_answers(void **state)
 {
     ADDRINFOEXW h, *res = NULL;
-    const struct ex_tail *tail;
+    const struct ws_test_addrinfoex *tail;
     (void)state;
     memset(&h, 0, sizeof(h));
     h.ai_flags = AI_RETURN_RESPONSE_FLAGS_;
@@ -1201,7 +1179,7 @@ static void test_GetAddrInfoExW_AI_RETURN_RESPONSE_FLAGS_marks_hosts_file_answer
     assert_int_equal(
         GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
     assert_non_null(res);
-    tail = (const struct ex_tail *)(res + 1);
+    tail = (const struct ws_test_addrinfoex *)res;
     assert_int_equal(tail->ai_version, 6);
     assert_int_equal(tail->ai_responseflags, AI_DNS_RESPONSE_HOSTFILE_);
     assert_int_equal(tail->ai_numservers, 0);
@@ -1210,7 +1188,7 @@ static void test_GetAddrInfoExW_AI_RETURN_RESPONSE_FLAGS_marks_hosts_file_answer
 
     assert_int_equal(
         GetAddrInfoExW(L"127.0.0.1", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
-    tail = (const struct ex_tail *)(res + 1);
+    tail = (const struct ws_test_addrinfoex *)res;
     assert_int_equal(tail->ai_version, 6);
     assert_int_equal(tail->ai_responseflags, 0);
     FreeAddrInfoExW(res);
@@ -1220,26 +1198,26 @@ static void test_GetAddrInfoExW_AI_RETURN_RESPONSE_FLAGS_marks_hosts_file_answer
    this resolver cannot, and says so rather than ask others. */
 static void test_GetAddrInfoExW_refuses_custom_DNS_servers_it_cannot_ask(void **state)
 {
-    struct ex2_hints h;
+    struct ws_test_addrinfoex h;
     ADDRINFOEXW *res = NULL;
     char server[64];
     (void)state;
     memset(&h, 0, sizeof(h));
     h.base.ai_flags = (int)AI_EXTENDED_;
-    h.tail.ai_version = 6;
-    h.tail.ai_numservers = 1;
-    h.tail.ai_servers = server;
+    h.ai_version = 6;
+    h.ai_numservers = 1;
+    h.ai_servers = server;
     assert_wsa_error(
         GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL),
         WSAEINVAL, WSAEINVAL);
     assert_null(res);
     /* Version 6 hints without servers are answered. */
-    h.tail.ai_numservers = 0;
-    h.tail.ai_servers = NULL;
+    h.ai_numservers = 0;
+    h.ai_servers = NULL;
     assert_int_equal(
         GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL),
         0);
-    assert_int_equal(((const struct ex_tail *)(res + 1))->ai_version, 6);
+    assert_int_equal(((const struct ws_test_addrinfoex *)res)->ai_version, 6);
     FreeAddrInfoExW(res);
     /* Only custom servers could be used exclusively. */
     h.base.ai_flags = (int)(AI_EXTENDED_ | AI_EXCLUSIVE_CUSTOM_SERVERS_);

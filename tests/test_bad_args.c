@@ -999,26 +999,12 @@ static void test_one_bad_pointer_among_valid_arguments_crashes_or_hangs_nothing(
  * 0x10001). Field -1 is the call as filled, except for calls that would change the catalog or a
  * namespace when they succeed: those run only with a bad field, and must fail.
  */
-#define AI_EXTENDED_BIT 0x80000000u
 
 /* The last n bytes of the readable page before the inaccessible one. */
 static void *edge(size_t n)
 {
     return tiny + 1 - n;
 }
-
-/* An ADDRINFOEXW with the fields that AI_EXTENDED announces, up to ADDRINFOEX6's. */
-struct addrinfoex2 {
-    ADDRINFOEXW ex;
-    int ai_version;
-    PWSTR ai_fqdn;
-    int ai_interfaceindex;
-    HANDLE ai_resolutionhandle;
-    unsigned int ai_ttl;
-    unsigned int ai_numservers;
-    void *ai_servers;
-    ULONG64 ai_responseflags;
-};
 
 static struct nest {
     char data[3][64];
@@ -1040,7 +1026,7 @@ static struct nest {
     HANDLE events[2];
     ADDRINFOA ai;
     ADDRINFOW aiw;
-    struct addrinfoex2 aix;
+    struct ws_test_addrinfoex aix;
     void *res;
     char host[64], serv[64];
     WCHAR whost[64], wserv[64];
@@ -1467,7 +1453,7 @@ static bool fill_hints(ADDRINFOA *h, int field, ULONG_PTR bad, DWORD huge)
     case 5: h->ai_family = (int)huge; break;
     case 6: h->ai_socktype = (int)huge; break;
     case 7: h->ai_protocol = (int)huge; break;
-    case 8: h->ai_flags = (int)(huge | AI_EXTENDED_BIT); break;
+    case 8: h->ai_flags = (int)(huge | AI_EXTENDED_); break;
     default: return false;
     }
     return true;
@@ -1499,7 +1485,7 @@ static bool nest_GetAddrInfoW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a
 
 static bool fill_hints_ex(int field, ULONG_PTR bad, DWORD huge)
 {
-    ADDRINFOEXW *h = &nest.aix.ex;
+    ADDRINFOEXW *h = &nest.aix.base;
     /* The members up to ai_protocol lie as in addrinfo, and ai_next does not (ai_blob, ai_bloblen
        and ai_provider come before it): each documented member is spoiled in its own place. */
     if (field >= 4 && field < 9) return fill_hints((ADDRINFOA *)h, field, bad, huge);
@@ -1514,17 +1500,17 @@ static bool fill_hints_ex(int field, ULONG_PTR bad, DWORD huge)
     case 9: h->ai_blob = (void *)bad, h->ai_bloblen = 16; break;
     case 10: h->ai_blob = nest.blob_data, h->ai_bloblen = huge; break;
     case 11: h->ai_provider = (GUID *)bad; break;
-    case 12: h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = (int)huge; break;
+    case 12: h->ai_flags |= AI_EXTENDED_, nest.aix.ai_version = (int)huge; break;
     case 13:
-        h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 2, nest.aix.ai_fqdn = (PWSTR)bad;
+        h->ai_flags |= AI_EXTENDED_, nest.aix.ai_version = 2, nest.aix.ai_fqdn = (PWSTR)bad;
         break;
-    case 14: h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 4; break;
+    case 14: h->ai_flags |= AI_EXTENDED_, nest.aix.ai_version = 4; break;
     case 15:
-        h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 6;
+        h->ai_flags |= AI_EXTENDED_, nest.aix.ai_version = 6;
         nest.aix.ai_numservers = 1, nest.aix.ai_servers = (void *)bad;
         break;
     case 16:
-        h->ai_flags |= AI_EXTENDED_BIT, nest.aix.ai_version = 6, nest.aix.ai_numservers = huge;
+        h->ai_flags |= AI_EXTENDED_, nest.aix.ai_version = 6, nest.aix.ai_numservers = huge;
         break;
     default: return false;
     }

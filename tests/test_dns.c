@@ -327,26 +327,11 @@ static void test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain(void **state)
 /* AI_FQDN names the name that was asked (the owner of the chain's first record), where
    AI_CANONNAME names its end; GetAddrInfoEx gives both at once, and with AI_RETURN_TTL the
    seconds each address may be kept: no longer than the CNAME that led to it. */
-#define AI_RETURN_TTL_            0x00000080
-#define AI_REQUIRE_SECURE_        0x20000000
-#define AI_RETURN_RESPONSE_FLAGS_ 0x10000000
-struct ex6 {
-    ADDRINFOEXW base;
-    int ai_version;
-    PWSTR ai_fqdn;
-    int ai_interfaceindex;
-    HANDLE ai_resolutionhandle;
-    unsigned int ai_ttl;
-    unsigned int ai_numservers;
-    void *ai_servers;
-    ULONG64 ai_responseflags;
-};
-
 static void test_AI_FQDN_names_the_start_of_a_CNAME_chain_and_AI_RETURN_TTL_its_TTL(void **state)
 {
     struct addrinfo hints = {0}, *res = NULL;
     ADDRINFOEXW exhints;
-    struct ex6 *ex = NULL;
+    struct ws_test_addrinfoex *ex = NULL;
     (void)state;
     hints.ai_family = AF_INET;
     hints.ai_flags = AI_FQDN;
@@ -386,7 +371,8 @@ static void test_AI_FQDN_names_the_start_of_a_CNAME_chain_and_AI_RETURN_TTL_its_
                      0);
     assert_non_null(ex);
     assert_non_null(ex->base.ai_next);
-    for (const struct ex6 *e = ex; e; e = (const struct ex6 *)e->base.ai_next) {
+    for (const struct ws_test_addrinfoex *e = ex; e;
+         e = (const struct ws_test_addrinfoex *)e->base.ai_next) {
         ULONG addr = ((SOCKADDR_IN *)e->base.ai_addr)->sin_addr.s_addr;
         assert_true(addr == inet_addr("127.0.0.8") || addr == inet_addr("192.0.2.1"));
         assert_int_equal(e->ai_ttl, addr == inet_addr("127.0.0.8") ? 150 : 100);

@@ -511,23 +511,11 @@ static void test_overlapped_SIO_ROUTING_INTERFACE_QUERY_completes_through_the_ro
 
 /* ---- SIO_APPLY_TRANSPORT_SETTING ---- */
 
-#define AI_EXTENDED_          0x80000000u
-#define AI_RESOLUTION_HANDLE_ 0x40000000
-
 /* mstcpip.h's setting identifiers, which the SDK headers here lack. */
 static const GUID associate_nameres_context = {
     0x59a38b67, 0xd4fe, 0x46e1, {0xba, 0x3c, 0x87, 0xea, 0x74, 0xca, 0x30, 0x49}};
 static const GUID real_time_notification_capability = {
     0x6b59819a, 0x5cae, 0x492d, {0xa9, 0x01, 0x2a, 0x3c, 0x2c, 0x50, 0x16, 0x4f}};
-
-/* ADDRINFOEX4: ADDRINFOEXW, then these. */
-struct ex4 {
-    ADDRINFOEXW base;
-    int ai_version;
-    PWSTR ai_fqdn;
-    int ai_interfaceindex;
-    HANDLE ai_resolutionhandle;
-};
 
 static int apply_setting(SOCKET s, const void *in, DWORD in_len, DWORD *size)
 {
@@ -540,7 +528,7 @@ static int apply_setting(SOCKET s, const void *in, DWORD in_len, DWORD *size)
    setting nobody defines, or an input too short for its setting is WSAEINVAL. */
 static void test_SIO_APPLY_TRANSPORT_SETTING_associates_a_resolution_handle(void **state)
 {
-    struct ex4 hints;
+    struct ws_test_addrinfoex hints;
     ADDRINFOEXW *res = NULL;
     ASSOCIATE_NAMERES_CONTEXT_INPUT input;
     SOCKET tcp = tcp_socket(), udp = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
@@ -557,7 +545,7 @@ static void test_SIO_APPLY_TRANSPORT_SETTING_associates_a_resolution_handle(void
     assert_non_null(res);
     memset(&input, 0, sizeof(input));
     input.TransportSettingId.Guid = associate_nameres_context;
-    input.Handle = (UINT64)(ULONG_PTR)((struct ex4 *)res)->ai_resolutionhandle;
+    input.Handle = (UINT64)(ULONG_PTR)((struct ws_test_addrinfoex *)res)->ai_resolutionhandle;
     assert_true(input.Handle != 0);
 
     WSASetLastError(0xdead);

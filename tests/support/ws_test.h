@@ -58,6 +58,27 @@ void ws_test_start_blocked_recv(struct ws_test_blocked_recv *b, SOCKET s);
 /* Wait (bounded) for the recv to return; nonzero if it did. */
 int ws_test_finish_blocked_recv(struct ws_test_blocked_recv *b);
 
+/* GetAddrInfoEx's extended shapes (ADDRINFOEX2 .. ADDRINFOEX6): ADDRINFOEXW, then the members
+   each version adds, and the flags that ask for them; the SDK headers of the build lack both. */
+struct ws_test_addrinfoex {
+    ADDRINFOEXW base;
+    int ai_version;
+    PWSTR ai_fqdn;
+    int ai_interfaceindex;      /* version 3 */
+    HANDLE ai_resolutionhandle; /* version 4 */
+    unsigned int ai_ttl;        /* version 5 */
+    unsigned int ai_numservers; /* version 6 */
+    void *ai_servers;
+    ULONG64 ai_responseflags;
+};
+#define AI_EXTENDED_                 0x80000000u
+#define AI_RESOLUTION_HANDLE_        0x40000000
+#define AI_REQUIRE_SECURE_           0x20000000
+#define AI_RETURN_RESPONSE_FLAGS_    0x10000000
+#define AI_EXCLUSIVE_CUSTOM_SERVERS_ 0x00200000
+#define AI_RETURN_TTL_               0x00000080
+#define AI_DNS_RESPONSE_HOSTFILE_    0x2
+
 /* The call failed with this error: return value and WSAGetLastError() both checked. */
 #define assert_wsa_error(ret, failure, error)                                                      \
     do {                                                                                           \
