@@ -800,12 +800,13 @@ static void test_GetAddrInfoExA_refuses_its_reserved_asynchronous_parameters(voi
         WSAEINVAL, WSAEINVAL);
     assert_null(res);
     assert_wsa_error(
-        GetAddrInfoExA("localhost", NULL, NS_DNS, NULL, NULL, &res, &tv, NULL, NULL, NULL),
+        GetAddrInfoExA("localhost", NULL, NS_DNS, NULL, NULL, &res, &tv, &ov, NULL, NULL),
         WSAEINVAL, WSAEINVAL);
+    handle = (HANDLE)(ULONG_PTR)0xdeadbeef;
     assert_wsa_error(
         GetAddrInfoExA("localhost", NULL, NS_DNS, NULL, NULL, &res, NULL, NULL, NULL, &handle),
         WSAEINVAL, WSAEINVAL);
-    assert_null(handle);
+    assert_ptr_equal(handle, (HANDLE)(ULONG_PTR)0xdeadbeef);
     /* Nothing was started: the event stays unset. */
     assert_int_equal(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
     WSACloseEvent(ov.hEvent);
@@ -856,7 +857,7 @@ static void test_GetAddrInfoExW_AI_EXTENDED_gives_versioned_entries_with_the_fqd
 {
     struct ws_test_addrinfoex h;
     ADDRINFOEXW *res = NULL;
-    const struct ws_test_addrinfoex *tail;
+    const struct ws_test_addrinfoex *ex;
     (void)state;
     memset(&h, 0, sizeof(h));
     h.base.ai_flags = (int)(0x80000000u | AI_FQDN);
@@ -865,10 +866,10 @@ static void test_GetAddrInfoExW_AI_EXTENDED_gives_versioned_entries_with_the_fqd
     assert_int_equal(
         GetAddrInfoExW(L"alpha", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL), 0);
     assert_non_null(res);
-    tail = (const struct ws_test_addrinfoex *)res;
-    assert_int_equal(tail->ai_version, 2);
-    assert_non_null(tail->ai_fqdn);
-    assert_true(!wcscmp(tail->ai_fqdn, L"alpha.test"));
+    ex = (const struct ws_test_addrinfoex *)res;
+    assert_int_equal(ex->ai_version, 2);
+    assert_non_null(ex->ai_fqdn);
+    assert_true(!wcscmp(ex->ai_fqdn, L"alpha.test"));
     FreeAddrInfoExW(res);
 
     h.ai_version = 99;
@@ -882,7 +883,7 @@ static void test_GetAddrInfoExW_AI_EXTENDED_gives_versioned_entries_with_the_fqd
 static void test_GetAddrInfoExW_AI_CANONNAME_with_AI_FQDN_gives_ADDRINFOEX2(void **state)
 {
     ADDRINFOEXW h, *res = NULL;
-    const struct ws_test_addrinfoex *tail;
+    const struct ws_test_addrinfoex *ex;
     (void)state;
     memset(&h, 0, sizeof(h));
     h.ai_flags = AI_CANONNAME | AI_FQDN;
@@ -893,12 +894,12 @@ static void test_GetAddrInfoExW_AI_CANONNAME_with_AI_FQDN_gives_ADDRINFOEX2(void
     assert_int_equal(WSAGetLastError(), 0);
     assert_non_null(res);
     assert_int_equal((unsigned)res->ai_flags, AI_EXTENDED_);
-    tail = (const struct ws_test_addrinfoex *)res;
-    assert_int_equal(tail->ai_version, 2);
+    ex = (const struct ws_test_addrinfoex *)res;
+    assert_int_equal(ex->ai_version, 2);
     assert_non_null(res->ai_canonname);
     assert_true(!wcscmp(res->ai_canonname, L"alpha.test"));
-    assert_non_null(tail->ai_fqdn);
-    assert_true(!wcscmp(tail->ai_fqdn, L"alpha.test"));
+    assert_non_null(ex->ai_fqdn);
+    assert_true(!wcscmp(ex->ai_fqdn, L"alpha.test"));
     assert_null(ex_next(res));
     FreeAddrInfoExW(res);
 }
@@ -909,7 +910,7 @@ static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_
 {
     struct ws_test_addrinfoex h;
     ADDRINFOEXW *res = NULL, *ai;
-    const struct ws_test_addrinfoex *tail;
+    const struct ws_test_addrinfoex *ex;
     HANDLE handle;
     (void)state;
     memset(&h, 0, sizeof(h));
@@ -920,17 +921,17 @@ static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_
         0);
     assert_non_null(res);
     assert_non_null(ex_next(res)); /* alpha.test has an IPv4 and an IPv6 address */
-    tail = (const struct ws_test_addrinfoex *)res;
-    assert_int_equal(tail->ai_version, 4);
+    ex = (const struct ws_test_addrinfoex *)res;
+    assert_int_equal(ex->ai_version, 4);
     assert_true(!wcscmp(res->ai_canonname, L"alpha.test"));
-    assert_true(!wcscmp(tail->ai_fqdn, L"alpha.test"));
-    handle = tail->ai_resolutionhandle;
+    assert_true(!wcscmp(ex->ai_fqdn, L"alpha.test"));
+    handle = ex->ai_resolutionhandle;
     assert_non_null(handle);
     assert_true(handle != INVALID_HANDLE_VALUE);
     for (ai = res; ai; ai = ex_next(ai)) {
-        tail = (const struct ws_test_addrinfoex *)ai;
-        assert_int_equal(tail->ai_version, 4);
-        assert_ptr_equal(tail->ai_resolutionhandle, handle);
+        ex = (const struct ws_test_addrinfoex *)ai;
+        assert_int_equal(ex->ai_version, 4);
+        assert_ptr_equal(ex->ai_resolutionhandle, handle);
     }
     FreeAddrInfoExW(res);
 
@@ -940,10 +941,10 @@ static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_
     h.base.ai_family = AF_INET;
     assert_int_equal(
         GetAddrInfoExW(L"127.0.0.1", NULL, NS_ALL, NULL, &h.base, &res, NULL, NULL, NULL, NULL), 0);
-    tail = (const struct ws_test_addrinfoex *)res;
-    assert_int_equal(tail->ai_version, 4);
-    assert_non_null(tail->ai_resolutionhandle);
-    assert_true(tail->ai_resolutionhandle != handle); /* a new answer, a new handle */
+    ex = (const struct ws_test_addrinfoex *)res;
+    assert_int_equal(ex->ai_version, 4);
+    assert_non_null(ex->ai_resolutionhandle);
+    assert_true(ex->ai_resolutionhandle != handle); /* a new answer, a new handle */
     FreeAddrInfoExW(res);
 
     /* Not asked for, there is none. */
@@ -952,9 +953,9 @@ static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_
     h.ai_version = 4;
     assert_int_equal(
         GetAddrInfoExW(L"alpha", NULL, NS_DNS, NULL, &h.base, &res, NULL, NULL, NULL, NULL), 0);
-    tail = (const struct ws_test_addrinfoex *)res;
-    assert_int_equal(tail->ai_version, 4);
-    assert_null(tail->ai_resolutionhandle);
+    ex = (const struct ws_test_addrinfoex *)res;
+    assert_int_equal(ex->ai_version, 4);
+    assert_null(ex->ai_resolutionhandle);
     FreeAddrInfoExW(res);
 }
 
@@ -963,7 +964,7 @@ static void test_GetAddrInfoExW_AI_RESOLUTION_HANDLE_gives_each_entry_the_names_
 static void test_GetAddrInfoExW_AI_RETURN_TTL_gives_ADDRINFOEX5_entries(void **state)
 {
     ADDRINFOEXW h, *res = NULL;
-    const struct ws_test_addrinfoex *tail;
+    const struct ws_test_addrinfoex *ex;
     (void)state;
     memset(&h, 0, sizeof(h));
     h.ai_flags = AI_RETURN_TTL_;
@@ -971,11 +972,11 @@ static void test_GetAddrInfoExW_AI_RETURN_TTL_gives_ADDRINFOEX5_entries(void **s
         GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
     assert_non_null(res);
     for (ADDRINFOEXW *ai = res; ai; ai = ex_next(ai)) {
-        tail = (const struct ws_test_addrinfoex *)ai;
+        ex = (const struct ws_test_addrinfoex *)ai;
         assert_int_equal((unsigned)ai->ai_flags, AI_EXTENDED_);
-        assert_int_equal(tail->ai_version, 5);
-        assert_int_equal(tail->ai_ttl, 0);
-        assert_null(tail->ai_resolutionhandle);
+        assert_int_equal(ex->ai_version, 5);
+        assert_int_equal(ex->ai_ttl, 0);
+        assert_null(ex->ai_resolutionhandle);
     }
     FreeAddrInfoExW(res);
 }
@@ -1171,7 +1172,7 @@ static void test_SetAddrInfoExW_finds_no_provider_that_takes_registrations(void 
 static void test_GetAddrInfoExW_AI_RETURN_RESPONSE_FLAGS_marks_hosts_file_answers(void **state)
 {
     ADDRINFOEXW h, *res = NULL;
-    const struct ws_test_addrinfoex *tail;
+    const struct ws_test_addrinfoex *ex;
     (void)state;
     memset(&h, 0, sizeof(h));
     h.ai_flags = AI_RETURN_RESPONSE_FLAGS_;
@@ -1179,18 +1180,18 @@ static void test_GetAddrInfoExW_AI_RETURN_RESPONSE_FLAGS_marks_hosts_file_answer
     assert_int_equal(
         GetAddrInfoExW(L"alpha.test", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
     assert_non_null(res);
-    tail = (const struct ws_test_addrinfoex *)res;
-    assert_int_equal(tail->ai_version, 6);
-    assert_int_equal(tail->ai_responseflags, AI_DNS_RESPONSE_HOSTFILE_);
-    assert_int_equal(tail->ai_numservers, 0);
-    assert_null(tail->ai_servers);
+    ex = (const struct ws_test_addrinfoex *)res;
+    assert_int_equal(ex->ai_version, 6);
+    assert_int_equal(ex->ai_responseflags, AI_DNS_RESPONSE_HOSTFILE_);
+    assert_int_equal(ex->ai_numservers, 0);
+    assert_null(ex->ai_servers);
     FreeAddrInfoExW(res);
 
     assert_int_equal(
         GetAddrInfoExW(L"127.0.0.1", NULL, NS_DNS, NULL, &h, &res, NULL, NULL, NULL, NULL), 0);
-    tail = (const struct ws_test_addrinfoex *)res;
-    assert_int_equal(tail->ai_version, 6);
-    assert_int_equal(tail->ai_responseflags, 0);
+    ex = (const struct ws_test_addrinfoex *)res;
+    assert_int_equal(ex->ai_version, 6);
+    assert_int_equal(ex->ai_responseflags, 0);
     FreeAddrInfoExW(res);
 }
 

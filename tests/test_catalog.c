@@ -173,6 +173,7 @@ static void test_WSCGetProviderInfo_reports_no_layered_categories_for_base_provi
                                         &size, 0, &err),
                      SOCKET_ERROR);
     assert_int_equal(err, ERROR_CALL_NOT_IMPLEMENTED);
+    err = 0;
     assert_int_equal(WSCGetProviderInfo32(&list[0].ProviderId, ProviderInfoAudit,
                                           (BYTE *)&categories, &size, 0, &err),
                      SOCKET_ERROR);

@@ -9,6 +9,7 @@
  *   cname.dns.test   CNAME alpha.dns.test (TTL 30), then its A record; an A record of
  *                    glue.dns.test (127.0.0.9) in the additional section
  *   two.dns.test     A 127.0.0.8 (TTL 200), A 192.0.2.1 (TTL 100), A 127.0.0.8 again (TTL 150)
+ *   six.dns.test     AAAA 2001:db8::6
  *   slow.dns.test    A 127.0.0.6, three seconds late
  *   xn--bcher-kva.dns.test (the IDNA form of "bücher.dns.test")   A 127.0.0.7
  *   192.0.2.5        PTR ptr.dns.test (5.2.0.192.in-addr.arpa)
@@ -159,6 +160,12 @@ static DWORD WINAPI dns_server(void *arg)
                 n += put_record(reply + n, "glue.dns.test", 1, &a, 4);
                 additional = 1;
             }
+        } else if (!strcmp(name, "six.dns.test")) {
+            static const BYTE six[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 6};
+            if (qtype == 28) {
+                n += put_record(reply + n, NULL, 28, six, sizeof(six));
+                answers = 1;
+            }
         } else if (!strcmp(name, "two.dns.test")) {
             if (qtype == 1) {
                 a.s_addr = inet_addr("127.0.0.8");
@@ -306,6 +313,22 @@ static void test_a_name_without_IPv6_addresses_asked_for_AF_INET6_fails_with_WSA
     assert_non_null(res);
     assert_int_equal(res->ai_family, AF_INET6);
     assert_true(IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)res->ai_addr)->sin6_addr));
+    freeaddrinfo(res);
+}
+
+/* Asked for IPv6 only, DNS is asked for AAAA records whether or not this machine has an IPv6
+   address of its own (AF_UNSPEC asks only when it has a global one). */
+static void test_AF_INET6_asks_DNS_for_AAAA_records(void **state)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    (void)state;
+    hints.ai_family = AF_INET6;
+    assert_int_equal(getaddrinfo("six.dns.test", NULL, &hints, &res), 0);
+    assert_non_null(res);
+    assert_int_equal(res->ai_family, AF_INET6);
+    assert_int_equal(((struct sockaddr_in6 *)res->ai_addr)->sin6_addr.s6_addr[15], 6);
+    assert_int_equal(((struct sockaddr_in6 *)res->ai_addr)->sin6_addr.s6_addr[0], 0x20);
+    assert_null(res->ai_next);
     freeaddrinfo(res);
 }
 
@@ -740,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_getaddrinfo_asks_the_configured_DNS_server),
         cmocka_unit_test(test_an_unknown_name_fails_with_WSAHOST_NOT_FOUND),
         cmocka_unit_test(test_AI_CANONNAME_reports_the_end_of_a_CNAME_chain),
+        cmocka_unit_test(test_AF_INET6_asks_DNS_for_AAAA_records),
         cmocka_unit_test(test_AI_FQDN_names_the_start_of_a_CNAME_chain_and_AI_RETURN_TTL_its_TTL),
         cmocka_unit_test(test_AI_REQUIRE_SECURE_never_asks_DNS_in_clear_text),
         cmocka_unit_test(

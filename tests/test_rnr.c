@@ -8,7 +8,8 @@
  * restored at the end; no query leaves the machine. The server answers:
  *   alpha.rnr.test   A 127.0.0.7
  *   cname.rnr.test   CNAME alpha.rnr.test, then its A record
- *   anything else    NXDOMAIN (AAAA questions get no records)
+ *   six.rnr.test     AAAA 2001:db8::7
+ *   anything else    NXDOMAIN (AAAA questions for the names above get no records)
  * Lookups go through the namespace catalog, which another test program changes:
  */
 /* ctest-resource-lock: wine_catalog */
@@ -103,6 +104,9 @@ static DWORD WINAPI dns_server(void *arg)
         a.s_addr = inet_addr("127.0.0.7");
         if (!strcmp(name, "alpha.rnr.test")) {
             if (qtype == 1) n += put_answer(reply + n, NULL, 1, &a, 4), answers = 1;
+        } else if (!strcmp(name, "six.rnr.test")) {
+            static const BYTE six[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 7};
+            if (qtype == 28) n += put_answer(reply + n, NULL, 28, six, sizeof(six)), answers = 1;
         } else if (!strcmp(name, "cname.rnr.test")) {
             unsigned char target[64];
             n += put_answer(reply + n, NULL, 5, target, put_name(target, "alpha.rnr.test"));
@@ -363,6 +367,26 @@ static void test_the_AAAA_class_returns_IPv6_addresses_and_an_AF_INET6_hostent(v
     assert_memory_equal(he->h_addr_list[0], &want, sizeof(want));
     assert_null(he->h_addr_list[1]);
     assert_int_equal(next(h, 0), WSA_E_NO_MORE);
+    end(h);
+
+    /* From DNS (asked for AAAA records whatever this machine's addresses), the loopback name and
+       a literal. */
+    h = begin(&dns_aaaa, L"six.rnr.test", LUP_RETURN_ADDR);
+    assert_int_equal(next(h, 0), 0);
+    assert_int_equal(result.q.dwNumberOfCsAddrs, 1);
+    sin6 = (struct sockaddr_in6 *)result.q.lpcsaBuffer[0].RemoteAddr.lpSockaddr;
+    assert_int_equal(sin6->sin6_family, AF_INET6);
+    assert_int_equal(sin6->sin6_addr.s6_addr[15], 7);
+    end(h);
+    h = begin(&dns_aaaa, L"localhost", LUP_RETURN_ADDR);
+    assert_int_equal(next(h, 0), 0);
+    sin6 = (struct sockaddr_in6 *)result.q.lpcsaBuffer[0].RemoteAddr.lpSockaddr;
+    assert_true(IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr));
+    end(h);
+    h = begin(&dns_aaaa, L"2001:db8::9", LUP_RETURN_ADDR);
+    assert_int_equal(next(h, 0), 0);
+    sin6 = (struct sockaddr_in6 *)result.q.lpcsaBuffer[0].RemoteAddr.lpSockaddr;
+    assert_memory_equal(&sin6->sin6_addr, &want, sizeof(want));
     end(h);
 
     /* A name with IPv4 addresses only has no data of this class. */

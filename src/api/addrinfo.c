@@ -354,8 +354,9 @@ static void idn_decode(char *name, size_t size)
         strcpy(name, decoded);
 }
 
-/* The A and AAAA records of NAME into C. IPv6 is asked for only when this machine has a global
-   IPv6 address, IPv4 unless only IPv6 can be used. 0 if anything was found, else the error. */
+/* The A and AAAA records of NAME into C. IPv6 is asked for when the caller wants IPv6 only, and
+   for any family only when this machine has a global IPv6 address (it could not use the answer
+   otherwise); IPv4 unless only IPv6 can be used. 0 if anything was found, else the error. */
 static int dns_lookup(const struct ai_request *rq, struct collect *c)
 {
     static const WORD types[] = {DNS_TYPE_AAAA, DNS_TYPE_A};
@@ -375,8 +376,9 @@ static int dns_lookup(const struct ai_request *rq, struct collect *c)
         PDNS_RECORDW records = NULL, r;
         DNS_STATUS status;
         unsigned int chain_ttl;
-        if (types[i] == DNS_TYPE_AAAA ? rq->family == AF_INET || !cf.v6_global
-                                      : rq->family == AF_INET6 && !(rq->flags & AI_V4MAPPED))
+        if (types[i] == DNS_TYPE_AAAA
+                ? rq->family == AF_INET || (rq->family == AF_UNSPEC && !cf.v6_global)
+                : rq->family == AF_INET6 && !(rq->flags & AI_V4MAPPED))
             continue;
         asked[i] = true;
         status = ws_dns_query(name, types[i], &records);

@@ -225,7 +225,7 @@ static int dns_begin(struct lookup *l, const WSAQUERYSETW *q, DWORD flags, bool 
         l->socktype = IS_SVCID_TCP(&l->class_id) ? SOCK_STREAM : SOCK_DGRAM;
         l->protocol = IS_SVCID_TCP(&l->class_id) ? IPPROTO_TCP : IPPROTO_UDP;
     } else {
-        /* A class the DNS namespace does not serve (DNS record queries included). */
+        /* A class the DNS namespace does not serve (the DNS record classes but A and AAAA). */
         return WSASERVICE_NOT_FOUND;
     }
     if (l->port == 0 && (err = check_protocols(q, l))) return err;
@@ -536,6 +536,7 @@ static CSADDR_INFO *put_addresses(struct writer *w, const struct lookup *l, DWOR
             memcpy(&remote.Ipv4.sin_addr, e->addrs[i], sizeof(IN_ADDR));
         } else {
             remote.Ipv6.sin6_port = l->port;
+            remote.Ipv6.sin6_scope_id = e->scope_ids[i];
             memcpy(&remote.Ipv6.sin6_addr, e->addrs[i], sizeof(IN6_ADDR));
         }
         lo = put(w, &local, len, sizeof(void *));

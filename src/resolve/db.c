@@ -856,12 +856,18 @@ void ws_db_entry_add_alias(struct ws_db_entry *e, const char *alias)
     if ((copy = entry_keep(e, alias))) e->aliases[e->alias_count++] = copy;
 }
 
-void ws_db_entry_add_address(struct ws_db_entry *e, const void *addr)
+void ws_db_entry_add_scoped(struct ws_db_entry *e, const void *addr, ULONG scope_id)
 {
     if (e->addr_count >= WS_DB_MAX_ADDRS) return;
     for (int i = 0; i < e->addr_count; i++)
-        if (!memcmp(e->addrs[i], addr, e->addr_len)) return;
+        if (!memcmp(e->addrs[i], addr, e->addr_len) && e->scope_ids[i] == scope_id) return;
+    e->scope_ids[e->addr_count] = scope_id;
     memcpy(e->addrs[e->addr_count++], addr, e->addr_len);
+}
+
+void ws_db_entry_add_address(struct ws_db_entry *e, const void *addr)
+{
+    ws_db_entry_add_scoped(e, addr, 0);
 }
 
 /* ---- laying results out ---- */
@@ -960,9 +966,8 @@ static bool local_address_keep(void *ctx, int family, const void *addr, ULONG sc
 {
     struct ws_db_entry *e = ctx;
     (void)family;
-    (void)scope_id;
     if (!e->name) ws_db_entry_set_name(e, canonical);
-    ws_db_entry_add_address(e, addr);
+    ws_db_entry_add_scoped(e, addr, scope_id);
     return true;
 }
 
@@ -972,18 +977,16 @@ struct hosts_query {
     bool other_family; /* the name exists, with addresses of the other family only so far */
 };
 
-/* TEXT as an address of FAMILY into ADDR; false if it is not one. IPv4 is read in the dotted
-   form only when STRICT, else in every form inet_addr reads. */
-static bool parse_address(int family, const char *text, bool strict, BYTE addr[16])
+/* A literal NAME of FAMILY into ADDR and *SCOPE; false if it is not one. IPv4 is read in every
+   form inet_addr reads; IPv6 may carry a scope, but no brackets or port. */
+static bool parse_literal(int family, const char *name, BYTE addr[16], ULONG *scope)
 {
     char *term;
-    ULONG scope;
     USHORT port;
+    *scope = 0;
     if (family == AF_INET)
-        return !RtlIpv4StringToAddressA(text, strict, &term, (IN_ADDR *)addr) && !*term;
-    /* The address alone: no brackets, port or scope. */
-    return !strpbrk(text, "[%") &&
-           !RtlIpv6StringToAddressExA(text, (IN6_ADDR *)addr, &scope, &port);
+        return !RtlIpv4StringToAddressA(name, FALSE, &term, (IN_ADDR *)addr) && !*term;
+    return !strchr(name, '[') && !RtlIpv6StringToAddressExA(name, (IN6_ADDR *)addr, scope, &port);
 }
 
 /* A hosts line naming the host: its address of the entry's family joins the entry; the first
@@ -992,13 +995,14 @@ static bool hosts_line(void *ctx, char **fields, int count)
 {
     struct hosts_query *q = ctx;
     BYTE addr[16];
-    int i;
+    ULONG scope;
+    int i, family;
 
     for (i = 1; i < count && !ws_db_name_equal(fields[i], q->name); i++)
         ;
     if (i >= count) return true;
-    if (!parse_address(q->e->family, fields[0], true, addr)) {
-        q->other_family = true;
+    if ((family = hosts_address(fields[0], addr, &scope)) != q->e->family) {
+        if (family != AF_UNSPEC) q->other_family = true;
         return true;
     }
     if (!q->e->name) ws_db_entry_set_name(q->e, fields[1]);
@@ -1008,7 +1012,7 @@ static bool hosts_line(void *ctx, char **fields, int count)
             known = ws_db_name_equal(fields[i], q->e->aliases[j]);
         if (!known) ws_db_entry_add_alias(q->e, fields[i]);
     }
-    ws_db_entry_add_address(q->e, addr);
+    ws_db_entry_add_scoped(q->e, addr, scope);
     return true;
 }
 
@@ -1028,10 +1032,12 @@ static int host_by_dns(const char *name, struct ws_db_entry *e)
     if (list->ai_canonname && !ws_db_name_equal(list->ai_canonname, name))
         ws_db_entry_add_alias(e, name);
     for (struct addrinfo *ai = list; ai; ai = ai->ai_next) {
-        if (e->family == AF_INET)
+        if (e->family == AF_INET) {
             ws_db_entry_add_address(e, &((const struct sockaddr_in *)ai->ai_addr)->sin_addr);
-        else
-            ws_db_entry_add_address(e, &((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
+        } else {
+            const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ai->ai_addr;
+            ws_db_entry_add_scoped(e, &sin6->sin6_addr, sin6->sin6_scope_id);
+        }
     }
     freeaddrinfo(list);
     return e->addr_count ? 0 : WSANO_DATA;
@@ -1041,6 +1047,7 @@ int ws_host_by_name(const char *name, int family, struct ws_db_entry *e)
 {
     char own[256];
     BYTE addr[16];
+    ULONG scope;
 
     entry_init(e);
     e->family = family;
@@ -1053,9 +1060,9 @@ int ws_host_by_name(const char *name, int family, struct ws_db_entry *e)
         name = own;
     }
     /* A literal of the family (IPv4 in inet_addr's forms) answers itself. */
-    if (parse_address(family, name, false, addr)) {
+    if (parse_literal(family, name, addr, &scope)) {
         ws_db_entry_set_name(e, name);
-        ws_db_entry_add_address(e, addr);
+        ws_db_entry_add_scoped(e, addr, scope);
         return 0;
     }
     if (ws_is_local_name(name)) {

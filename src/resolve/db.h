@@ -97,6 +97,7 @@ struct ws_db_entry {
     int alias_count;
     int family, addr_len; /* hosts: AF_INET/4 or AF_INET6/16 */
     BYTE addrs[WS_DB_MAX_ADDRS][16];
+    ULONG scope_ids[WS_DB_MAX_ADDRS]; /* IPv6: each address's scope (0 for a global one) */
     int addr_count;
     int number;        /* services: the port (network order); protocol: the number */
     const char *proto; /* services: the protocol */
@@ -106,6 +107,7 @@ struct ws_db_entry {
 void ws_db_entry_set_name(struct ws_db_entry *e, const char *name);
 void ws_db_entry_add_alias(struct ws_db_entry *e, const char *alias);
 void ws_db_entry_add_address(struct ws_db_entry *e, const void *addr);
+void ws_db_entry_add_scoped(struct ws_db_entry *e, const void *addr, ULONG scope_id);
 
 /* The lookups of gethostbyname (NAME NULL or "": the local host; FAMILY AF_INET, or AF_INET6
    for the DNS namespace's IPv6 class), gethostbyaddr,
