@@ -687,6 +687,12 @@ static bool parse_numeric(const char *node, struct ai_answer *an)
     return true;
 }
 
+/* Whether the result names the host (the answer's names are only filled in then). */
+static bool names_wanted(const struct ai_request *rq)
+{
+    return rq->flags & (AI_CANONNAME | AI_FQDN);
+}
+
 static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
 {
     struct collect c = {an, false, 0};
@@ -711,7 +717,7 @@ static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
         }
         numeric = true;
     } else if (parse_numeric(rq->node, an)) {
-        lstrcpynA(an->canonical, rq->node, sizeof(an->canonical));
+        if (names_wanted(rq)) lstrcpynA(an->canonical, rq->node, sizeof(an->canonical));
         numeric = true;
     } else if (rq->flags & AI_NUMERICHOST) {
         return EAI_NONAME;
@@ -732,9 +738,12 @@ static int resolve_node(const struct ai_request *rq, struct ai_answer *an)
         an->from_hosts = true;
     }
     if (!an->count) return unknown;
-    if (!c.named && !an->canonical[0]) lstrcpynA(an->canonical, rq->node, sizeof(an->canonical));
-    /* The local databases know each name by its official one, which is both. */
-    if (!an->fqdn[0]) lstrcpynA(an->fqdn, an->canonical, sizeof(an->fqdn));
+    if (names_wanted(rq)) {
+        if (!c.named && !an->canonical[0])
+            lstrcpynA(an->canonical, rq->node, sizeof(an->canonical));
+        /* The local databases know each name by its official one, which is both. */
+        if (!an->fqdn[0]) lstrcpynA(an->fqdn, an->canonical, sizeof(an->fqdn));
+    }
 
     answer_filter(rq, an);
     if (an->count && (rq->flags & AI_ADDRCONFIG) && !numeric && !local) {
@@ -898,7 +907,7 @@ static int run_request(const struct ai_request *rq, void **list)
     if (!an) return EAI_MEMORY;
     err = resolve_node(rq, an);
     /* The canonical name of the UTF-16 forms is given in Unicode. */
-    if (!err && idn_applies(rq) && (rq->flags & (AI_CANONNAME | AI_FQDN))) {
+    if (!err && idn_applies(rq) && names_wanted(rq)) {
         idn_decode(an->canonical, sizeof(an->canonical));
         idn_decode(an->fqdn, sizeof(an->fqdn));
     }
