@@ -1438,6 +1438,19 @@ static bool nest_WSAWaitForMultipleEvents(int field, ULONG_PTR bad, DWORD huge, 
     return true;
 }
 
+/* The ANSI and UTF-16 cases of a call whose arguments FILL lays out for either form. */
+#define NEST_BOTH_FORMS(name, fill)                                                                \
+    static bool nest_##name##A(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m) \
+    {                                                                                              \
+        (void)m;                                                                                   \
+        return fill(false, field, bad, huge, a);                                                   \
+    }                                                                                              \
+    static bool nest_##name##W(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m) \
+    {                                                                                              \
+        (void)m;                                                                                   \
+        return fill(true, field, bad, huge, a);                                                    \
+    }
+
 /* getaddrinfo and GetAddrInfoW share the hints' layout. */
 static bool fill_hints(ADDRINFOA *h, int field, ULONG_PTR bad, DWORD huge)
 {
@@ -1688,19 +1701,7 @@ static bool fill_string_to_address(bool wide, int field, ULONG_PTR bad, DWORD hu
     return true;
 }
 
-static bool nest_WSAStringToAddressA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
-                                     struct made *m)
-{
-    (void)m;
-    return fill_string_to_address(false, field, bad, huge, a);
-}
-
-static bool nest_WSAStringToAddressW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
-                                     struct made *m)
-{
-    (void)m;
-    return fill_string_to_address(true, field, bad, huge, a);
-}
+NEST_BOTH_FORMS(WSAStringToAddress, fill_string_to_address)
 
 static bool fill_address_to_string(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
 {
@@ -1726,19 +1727,7 @@ static bool fill_address_to_string(bool wide, int field, ULONG_PTR bad, DWORD hu
     return true;
 }
 
-static bool nest_WSAAddressToStringA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
-                                     struct made *m)
-{
-    (void)m;
-    return fill_address_to_string(false, field, bad, huge, a);
-}
-
-static bool nest_WSAAddressToStringW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
-                                     struct made *m)
-{
-    (void)m;
-    return fill_address_to_string(true, field, bad, huge, a);
-}
+NEST_BOTH_FORMS(WSAAddressToString, fill_address_to_string)
 
 /* A query set for the local host's name (no lookup leaves the machine), one field spoiled.
    The A and W forms share the layout; strings are narrow or wide as asked. */
@@ -1833,19 +1822,7 @@ static bool fill_lookup_next(bool wide, int field, ULONG_PTR bad, DWORD huge, UL
     return true;
 }
 
-static bool nest_WSALookupServiceNextA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
-                                       struct made *m)
-{
-    (void)m;
-    return fill_lookup_next(false, field, bad, huge, a);
-}
-
-static bool nest_WSALookupServiceNextW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
-                                       struct made *m)
-{
-    (void)m;
-    return fill_lookup_next(true, field, bad, huge, a);
-}
+NEST_BOTH_FORMS(WSALookupServiceNext, fill_lookup_next)
 
 static bool nest_WSASetServiceA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
 {
@@ -1898,19 +1875,7 @@ static bool fill_class(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PT
     return true;
 }
 
-static bool nest_WSAInstallServiceClassA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
-                                         struct made *m)
-{
-    (void)m;
-    return fill_class(false, field, bad, huge, a);
-}
-
-static bool nest_WSAInstallServiceClassW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
-                                         struct made *m)
-{
-    (void)m;
-    return fill_class(true, field, bad, huge, a);
-}
+NEST_BOTH_FORMS(WSAInstallServiceClass, fill_class)
 
 static bool fill_socket(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a)
 {
@@ -1937,17 +1902,7 @@ static bool fill_socket(bool wide, int field, ULONG_PTR bad, DWORD huge, ULONG_P
     return true;
 }
 
-static bool nest_WSASocketA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
-{
-    (void)m;
-    return fill_socket(false, field, bad, huge, a);
-}
-
-static bool nest_WSASocketW(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a, struct made *m)
-{
-    (void)m;
-    return fill_socket(true, field, bad, huge, a);
-}
+NEST_BOTH_FORMS(WSASocket, fill_socket)
 
 static bool nest_WSADuplicateSocketA(int field, ULONG_PTR bad, DWORD huge, ULONG_PTR *a,
                                      struct made *m)

@@ -120,28 +120,17 @@ static void test_a_pending_ConnectEx_is_aborted(void **state)
 {
     struct sockaddr_storage addr;
     struct sockaddr_in local = {0};
-    SOCKET listener, waiting[2], s;
+    SOCKET waiting[2], s;
     WSAOVERLAPPED ov = {0};
     GUID guid = WSAID_CONNECTEX;
     LPFN_CONNECTEX connect_ex;
     int len = sizeof(addr);
     DWORD got;
-    u_long on = 1;
     (void)state;
 
     startup();
-    listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    ws_test_loopback(AF_INET, 0, &addr);
-    assert_int_equal(bind(listener, (struct sockaddr *)&addr, sizeof(struct sockaddr_in)), 0);
-    assert_int_equal(listen(listener, 1), 0);
-    assert_int_equal(getsockname(listener, (struct sockaddr *)&addr, &len), 0);
-    /* Two connections nobody accepts fill the backlog. */
-    for (int i = 0; i < 2; i++) {
-        waiting[i] = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-        assert_int_equal(ioctlsocket(waiting[i], FIONBIO, &on), 0);
-        connect(waiting[i], (struct sockaddr *)&addr, len);
-    }
-    Sleep(200);
+    /* The final WSACleanup below closes the listener and its waiting connections. */
+    ws_test_full_listener(&addr, &len, waiting);
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     assert_int_equal(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid),
                               &connect_ex, sizeof(connect_ex), &got, NULL, NULL),

@@ -79,56 +79,57 @@ static void test_MSG_PUSH_IMMEDIATE_is_a_hint_a_stream_receive_takes(void **stat
     closesocket(server);
 }
 
-/* FILE_SKIP_SET_EVENT_ON_HANDLE: an operation completed without an event in its OVERLAPPED leaves
-   the socket handle's own event state alone. */
-static void test_FILE_SKIP_SET_EVENT_ON_HANDLE_keeps_the_handle_unsignalled(void **state)
+/* A receive in OV on a socket bound to a completion port, completed through the port, with the
+   completion modes MODES set first (0: none); the socket handle's state after it
+   (WaitForSingleObject without waiting), and the packet's OVERLAPPED and byte count. */
+static DWORD handle_state_after_a_completion(UCHAR modes, WSAOVERLAPPED *ov, OVERLAPPED **done,
+                                             DWORD *got)
 {
     SOCKET client, server;
     char buf[4];
     WSABUF wb = {sizeof(buf), buf};
-    DWORD got = 0, flags = 0;
-    WSAOVERLAPPED ov = {0};
+    DWORD flags = 0, state;
+    ULONG_PTR key = 0;
     HANDLE port;
-    (void)state;
+
     ws_test_tcp_pair(AF_INET, &client, &server);
     port = CreateIoCompletionPort((HANDLE)server, NULL, 1, 0);
     assert_non_null(port);
-    assert_true(SetFileCompletionNotificationModes((HANDLE)server, FILE_SKIP_SET_EVENT_ON_HANDLE));
-    assert_socket_error(WSARecv(server, &wb, 1, &got, &flags, &ov, NULL), WSA_IO_PENDING);
+    if (modes) assert_true(SetFileCompletionNotificationModes((HANDLE)server, modes));
+    assert_socket_error(WSARecv(server, &wb, 1, got, &flags, ov, NULL), WSA_IO_PENDING);
     assert_int_equal(send(client, "evnt", 4, 0), 4);
-    OVERLAPPED *done = NULL;
-    ULONG_PTR key = 0;
-    assert_true(GetQueuedCompletionStatus(port, &got, &key, &done, WAIT_MS));
-    assert_ptr_equal(done, &ov);
-    assert_int_equal(got, 4);
-    assert_int_equal(WaitForSingleObject((HANDLE)server, 0), WAIT_TIMEOUT);
+    *done = NULL;
+    assert_true(GetQueuedCompletionStatus(port, got, &key, done, WAIT_MS));
+    state = WaitForSingleObject((HANDLE)server, 0);
     closesocket(client);
     closesocket(server);
     CloseHandle(port);
+    return state;
+}
+
+/* FILE_SKIP_SET_EVENT_ON_HANDLE: an operation completed without an event in its OVERLAPPED leaves
+   the socket handle's own event state alone. */
+static void test_FILE_SKIP_SET_EVENT_ON_HANDLE_keeps_the_handle_unsignalled(void **state)
+{
+    WSAOVERLAPPED ov = {0};
+    OVERLAPPED *done;
+    DWORD got = 0;
+    (void)state;
+    assert_int_equal(
+        handle_state_after_a_completion(FILE_SKIP_SET_EVENT_ON_HANDLE, &ov, &done, &got),
+        WAIT_TIMEOUT);
+    assert_ptr_equal(done, &ov);
+    assert_int_equal(got, 4);
 }
 
 /* Without the mode, the same completion signals the handle itself, as NT does for a file. */
 static void test_without_FILE_SKIP_SET_EVENT_ON_HANDLE_the_handle_is_signalled(void **state)
 {
-    SOCKET client, server;
-    char buf[4];
-    WSABUF wb = {sizeof(buf), buf};
-    DWORD got = 0, flags = 0;
     WSAOVERLAPPED ov = {0};
-    HANDLE port;
+    OVERLAPPED *done;
+    DWORD got = 0;
     (void)state;
-    ws_test_tcp_pair(AF_INET, &client, &server);
-    port = CreateIoCompletionPort((HANDLE)server, NULL, 1, 0);
-    assert_non_null(port);
-    assert_socket_error(WSARecv(server, &wb, 1, &got, &flags, &ov, NULL), WSA_IO_PENDING);
-    assert_int_equal(send(client, "evnt", 4, 0), 4);
-    OVERLAPPED *done = NULL;
-    ULONG_PTR key = 0;
-    assert_true(GetQueuedCompletionStatus(port, &got, &key, &done, WAIT_MS));
-    assert_int_equal(WaitForSingleObject((HANDLE)server, 0), WAIT_OBJECT_0);
-    closesocket(client);
-    closesocket(server);
-    CloseHandle(port);
+    assert_int_equal(handle_state_after_a_completion(0, &ov, &done, &got), WAIT_OBJECT_0);
 }
 
 int main(void)

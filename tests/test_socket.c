@@ -466,18 +466,7 @@ static void test_getpeername_of_a_socket_whose_connect_is_under_way_names_the_ta
     int len = sizeof(addr), peer_len = sizeof(peer);
     u_long on = 1;
     (void)state;
-    listener = ws_test_listener(AF_INET, &addr, &len);
-    closesocket(listener);
-    listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    assert_int_equal(bind(listener, (struct sockaddr *)&addr, len), 0);
-    assert_int_equal(listen(listener, 1), 0);
-    /* Two connections nobody accepts fill the backlog. */
-    for (int i = 0; i < 2; i++) {
-        waiting[i] = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-        assert_int_equal(ioctlsocket(waiting[i], FIONBIO, &on), 0);
-        connect(waiting[i], (struct sockaddr *)&addr, len);
-    }
-    Sleep(200);
+    listener = ws_test_full_listener(&addr, &len, waiting);
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     assert_int_equal(ioctlsocket(s, FIONBIO, &on), 0);
     assert_socket_error(connect(s, (struct sockaddr *)&addr, len), WSAEWOULDBLOCK);

@@ -982,11 +982,10 @@ struct hosts_query {
 static bool parse_literal(int family, const char *name, BYTE addr[16], ULONG *scope)
 {
     char *term;
-    USHORT port;
     *scope = 0;
     if (family == AF_INET)
         return !RtlIpv4StringToAddressA(name, FALSE, &term, (IN_ADDR *)addr) && !*term;
-    return !strchr(name, '[') && !RtlIpv6StringToAddressExA(name, (IN6_ADDR *)addr, scope, &port);
+    return !strchr(name, '[') && hosts_address(name, addr, scope) == AF_INET6;
 }
 
 /* A hosts line naming the host: its address of the entry's family joins the entry; the first

@@ -76,6 +76,25 @@ SOCKET ws_test_listener(int af, struct sockaddr_storage *addr, int *len)
     return s;
 }
 
+SOCKET ws_test_full_listener(struct sockaddr_storage *addr, int *len, SOCKET waiting[2])
+{
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    u_long on = 1;
+    assert_true(s != INVALID_SOCKET);
+    *len = ws_test_loopback(AF_INET, 0, addr);
+    assert_int_equal(bind(s, (struct sockaddr *)addr, *len), 0);
+    assert_int_equal(listen(s, 1), 0);
+    *len = sizeof(*addr);
+    assert_int_equal(getsockname(s, (struct sockaddr *)addr, len), 0);
+    for (int i = 0; i < 2; i++) {
+        waiting[i] = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assert_int_equal(ioctlsocket(waiting[i], FIONBIO, &on), 0);
+        connect(waiting[i], (struct sockaddr *)addr, *len);
+    }
+    Sleep(200); /* until the connections have reached the backlog */
+    return s;
+}
+
 void ws_test_tcp_pair(int af, SOCKET *client, SOCKET *server)
 {
     struct sockaddr_storage addr;

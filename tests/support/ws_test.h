@@ -45,6 +45,9 @@ void ws_test_tcp_pair(int af, SOCKET *client, SOCKET *server);
 void ws_test_udp_pair(int af, SOCKET *a, SOCKET *b, struct sockaddr_storage *addr_b, int *len_b);
 /* A listening TCP socket on an ephemeral loopback port; *addr gets its address. */
 SOCKET ws_test_listener(int af, struct sockaddr_storage *addr, int *len);
+/* An IPv4 loopback listener whose backlog of one is full: WAITING holds the two connections
+   nobody accepts (the caller closes them), so that a further connect stays under way. */
+SOCKET ws_test_full_listener(struct sockaddr_storage *addr, int *len, SOCKET waiting[2]);
 
 /* A recv blocked in another thread: start it, wait until it is inside recv, and collect how
    it ended. */
